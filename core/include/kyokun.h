@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Umbrella header: includes every public kyokun header. */
+#ifndef KYOKUN_H
+#define KYOKUN_H
+
+#include "kyokun/book.h"
+#include "kyokun/common.h"
+#include "kyokun/diag.h"
+#include "kyokun/mapping.h"
+#include "kyokun/plugin.h"
+#include "kyokun/registry.h"
+#include "kyokun/table.h"
+
+#endif

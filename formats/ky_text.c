@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* Growable buffers, UTF-8 helpers and shortest round-trip number formatting. */
+#include "formats/ky_text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Grow the buffer so that `extra` more bytes and a NUL fit. */
+static int buf_reserve(ky_buf *buf, size_t extra)
+{
+    if (extra > SIZE_MAX - buf->len - 1)
+        return KY_ENOMEM;
+    size_t need = buf->len + extra + 1;
+    if (need <= buf->cap)
+        return 0;
+    size_t cap = buf->cap ? buf->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *data = realloc(buf->data, cap);
+    if (!data)
+        return KY_ENOMEM;
+    buf->data = data;
+    buf->cap = cap;
+    return 0;
+}
+
+int ky_buf_append(ky_buf *buf, const void *bytes, size_t n)
+{
+    if (buf_reserve(buf, n) != 0)
+        return KY_ENOMEM;
+    if (n)
+        memcpy(buf->data + buf->len, bytes, n);
+    buf->len += n;
+    buf->data[buf->len] = '\0';
+    return 0;
+}
+
+int ky_buf_puts(ky_buf *buf, const char *text)
+{
+    return ky_buf_append(buf, text, strlen(text));
+}
+
+int ky_buf_putc(ky_buf *buf, char c)
+{
+    return ky_buf_append(buf, &c, 1);
+}
+
+int ky_buf_printf(ky_buf *buf, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    va_list copy;
+    va_copy(copy, args);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0 || buf_reserve(buf, (size_t)n) != 0) {
+        va_end(args);
+        return KY_ENOMEM;
+    }
+    vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, args);
+    va_end(args);
+    buf->len += (size_t)n;
+    return 0;
+}
+
+void ky_buf_clear(ky_buf *buf)
+{
+    buf->len = 0;
+    if (buf->data)
+        buf->data[0] = '\0';
+}
+
+void ky_buf_free(ky_buf *buf)
+{
+    free(buf->data);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+char *ky_buf_take(ky_buf *buf)
+{
+    char *data = buf->data;
+    if (!data)
+        data = calloc(1, 1);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+    return data;
+}
+
+size_t ky_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0) {
+        *cp = 0xFFFD;
+        return 0;
+    }
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t value, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2; value = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3; value = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4; value = c & 0x07; min = 0x10000;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (len < n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        value = (value << 6) | (s[i] & 0x3F);
+    }
+    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = value;
+    return n;
+}
+
+bool ky_utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = ky_utf8_decode(s + i, len - i, &cp);
+        if (cp == 0xFFFD && !(n == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] == 0xBD))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+size_t ky_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+char *ky_format_number(double value, char out[32])
+{
+    if (value != value) {
+        strcpy(out, "NaN");
+        return out;
+    }
+    if (value == 0) {
+        strcpy(out, "0");
+        return out;
+    }
+    /* The first precision that reads back exactly is the shortest form. */
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(out, 32, "%.*g", precision, value);
+        if (strtod(out, NULL) == value)
+            break;
+    }
+    return out;
+}
+
+char *ky_strdup(const char *text)
+{
+    return text ? ky_strndup(text, strlen(text)) : NULL;
+}
+
+char *ky_strndup(const char *text, size_t n)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, text, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+#include "formats/ky_date.h"
+
+int ky_cell_append_text(const ky_cell *cell, ky_buf *out)
+{
+    char number[40];
+    switch (cell->type) {
+    case KY_CELL_TEXT:
+    case KY_CELL_ERROR:
+        return cell->text ? ky_buf_append(out, cell->text, cell->len) : 0;
+    case KY_CELL_NUMBER:
+        return ky_buf_puts(out, ky_format_number(cell->number, number));
+    case KY_CELL_BOOL:
+        return ky_buf_puts(out, cell->number != 0 ? "TRUE" : "FALSE");
+    case KY_CELL_DATE:
+        if (ky_format_date(cell->number, cell->date_kind, number))
+            return ky_buf_puts(out, number);
+        /* Out of the calendar's range: keep the serial rather than lose it. */
+        return ky_buf_puts(out, ky_format_number(cell->number, number));
+    default:
+        return 0;
+    }
+}
