@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -80,14 +81,20 @@ char *ky_format_date(double serial, ky_date_kind kind, char out[40])
 {
     if (!(serial > -693593.0 && serial < 2958466.0))
         return NULL;
-    double micros_total = floor(serial * 86400e6 + 0.5);
-    long long whole = (long long)micros_total;
+    /* Whole days and the fraction are split first so that the day count does
+     * not eat the precision of the time. A serial near 45000 still carries an
+     * error of about 1 microsecond, so values within 2 microseconds of a whole
+     * millisecond (the resolution spreadsheets store) snap to it. */
     long long per_day = 86400000000LL;
-    long long days = whole / per_day;
-    long long rest = whole % per_day;
-    if (rest < 0) {
-        rest += per_day;
-        days -= 1;
+    double whole_days = floor(serial);
+    long long days = (long long)whole_days;
+    long long rest = (long long)floor((serial - whole_days) * 86400e6 + 0.5);
+    long long nearest_ms = (rest + 500) / 1000 * 1000;
+    if (llabs(rest - nearest_ms) <= 2)
+        rest = nearest_ms;
+    if (rest >= per_day) {
+        rest -= per_day;
+        days += 1;
     }
     long hours = (long)(rest / 3600000000LL);
     long minutes = (long)(rest / 60000000LL % 60);
@@ -96,16 +103,21 @@ char *ky_format_date(double serial, ky_date_kind kind, char out[40])
     char sec[16];
     format_seconds(sec, sizeof sec, seconds, micros);
 
+    char text[96];
     if (kind == KY_DATE_TIME) {
-        snprintf(out, 40, "%02ld:%02ld:%s", hours + (long)days * 24, minutes, sec);
-        return out;
+        snprintf(text, sizeof text, "%02ld:%02ld:%s", hours + (long)days * 24, minutes, sec);
+    } else {
+        int y, m, d;
+        civil_from_days((long)days + SERIAL_EPOCH_DAYS, &y, &m, &d);
+        if (kind == KY_DATE_DATE)
+            snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+        else
+            snprintf(text, sizeof text, "%04d-%02d-%02dT%02ld:%02ld:%s", y, m, d, hours, minutes,
+                     sec);
     }
-    int y, m, d;
-    civil_from_days((long)days + SERIAL_EPOCH_DAYS, &y, &m, &d);
-    if (kind == KY_DATE_DATE)
-        snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
-    else
-        snprintf(out, 40, "%04d-%02d-%02dT%02ld:%02ld:%s", y, m, d, hours, minutes, sec);
+    if (strlen(text) >= 40)
+        return NULL;
+    strcpy(out, text);
     return out;
 }
 
