@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of the lesson-report output plugin: the XML builder
+ * shared by the part writers, the document labels in Japanese and English,
+ * and the functions that build each part of the .odt package.
+ */
+#ifndef KY_OUTPUT_REPORT_H
+#define KY_OUTPUT_REPORT_H
+
+#include <stddef.h>
+
+#include "formats/ky_text.h"
+#include "kyokun/plugin.h"
+
+/** Namespace declarations used by content.xml and styles.xml. */
+#define REPORT_ODF_NAMESPACES                                                  \
+    " xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\""       \
+    " xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\""         \
+    " xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\""           \
+    " xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\""         \
+    " xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\"" \
+    " xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""
+
+/** Width of the text area: A4 (21 cm) less 2 cm margins left and right. */
+#define REPORT_TEXT_WIDTH_CM 17.0
+
+/**
+ * An XML document being built. After the first failed append every later
+ * call does nothing, so a part is built with plain calls and `rc` checked once.
+ */
+typedef struct report_xml {
+    ky_buf buf;
+    int rc;          /**< 0, or KY_ENOMEM after a failed append. */
+    size_t cleaned;  /**< Characters removed or replaced in user text so far. */
+} report_xml;
+
+/** Append markup as it is. */
+void report_put(report_xml *xml, const char *markup);
+
+/** Append printf-formatted markup; the arguments must not be user text. */
+void report_putf(report_xml *xml, const char *fmt, ...) KY_PRINTF(2, 3);
+
+/** Append user text as paragraph content (spaces, tabs and line breaks kept); NULL appends nothing. */
+void report_text(report_xml *xml, const char *text);
+
+/** Append user text as plain character data (attribute values, meta.xml); NULL appends nothing. */
+void report_plain(report_xml *xml, const char *text);
+
+/** Append the office:font-face-decls element that styles.xml and content.xml share. */
+void report_font_face_decls(report_xml *xml);
+
+/** Document labels in one language. */
+typedef struct report_labels {
+    const char *language;        /**< fo:language of the default style. */
+    const char *country;         /**< fo:country of the default style. */
+    const char *dc_language;     /**< dc:language in meta.xml (RFC 5646 tag). */
+    const char *default_title;   /**< Title when the book has none. */
+    const char *subtitle;        /**< Second line of the title page. */
+    const char *created;         /**< Label before the creation date. */
+    const char *generated_by;    /**< Label before "kyokun VERSION". */
+    const char *lesson_count;    /**< Label before the number of lessons. */
+    const char *no_lessons;      /**< Sentence shown when the book has no lessons. */
+    const char *problem;         /**< 問題 */
+    const char *cause;           /**< 原因 */
+    const char *direct_cause;    /**< 直接原因 */
+    const char *root_cause;      /**< 根本原因 */
+    const char *countermeasures; /**< 対策 */
+    const char *recurrence;      /**< 再発防止策 */
+    const char *preventive;      /**< 未然防止策 */
+    const char *effect;          /**< 効果 */
+    const char *lesson;          /**< 教訓 */
+    const char *classification;  /**< Heading above the classification table. */
+    const char *item_number;     /**< 項番: first column of the classification table. */
+    const char *category;        /**< 分類カテゴリ */
+    const char *result;          /**< 分類結果 */
+    const char *purpose;         /**< 活用する目的 */
+    const char *importance;      /**< 情報処理システムの重要度 */
+    const char *lifecycle;       /**< ソフトウェアライフサイクルプロセス */
+    const char *service;         /**< 運用・サービスプロセス */
+    const char *keywords;        /**< キーワード */
+    const char *list_separator;  /**< Between the values of a list in one table cell. */
+    const char *label_separator; /**< Between a label and its value on the title page. */
+    const char *empty;           /**< Shown for an empty section or value. */
+} report_labels;
+
+/** Return the labels for a language; unknown values give Japanese. */
+const report_labels *report_labels_for(ky_lang lang);
+
+/**
+ * Build content.xml: a title page, then one page per lesson. Warnings about
+ * cleaned text (control characters, invalid UTF-8) go to `ctx`, one per lesson.
+ * Returns 0 and the part in `out`, KY_ENOMEM, or KY_ERROR when a line of
+ * report_putf() markup exceeds its buffer (a bug in the plugin).
+ */
+int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *labels,
+                         int64_t timestamp, ky_buf *out);
+
+/** Build styles.xml: fonts, named styles, the A4 page layout and its footer. */
+int report_build_styles(const report_labels *labels, ky_buf *out);
+
+/** Build meta.xml: title, generator, language and creation date. */
+int report_build_meta(const ky_book *book, const report_labels *labels, int64_t timestamp,
+                      ky_buf *out);
+
+/** Build settings.xml: the layout settings LibreOffice reads. */
+int report_build_settings(ky_buf *out);
+
+/** Format a Unix time as "YYYY-MM-DD" (UTC). */
+void report_format_date(int64_t timestamp, char out[16]);
+
+/** Format a Unix time as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+void report_format_datetime(int64_t timestamp, char out[32]);
+
+#endif

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * content.xml of the lesson report: a title page, then one page per lesson in
+ * the layout of the IPA/SEC guide's lesson example (a boxed "[ID] title",
+ * problem, cause, countermeasures, effect, lesson, classification table).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "formats/ky_odf_write.h"
+#include "kyokun/i18n.h"
+#include "report.h"
+
+/* Column widths of the classification table in cm; they add up to REPORT_TEXT_WIDTH_CM. */
+#define CLASS_COL_NUMBER_CM 1.4
+#define CLASS_COL_CATEGORY_CM 7.0
+#define CLASS_COL_RESULT_CM 8.6
+
+/* True when `text` has a character other than ASCII white space. */
+static bool has_text(const char *text)
+{
+    if (!text)
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return true;
+    }
+    return false;
+}
+
+/* True when at least one item of the list has text. */
+static bool list_has_text(const ky_strlist *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        if (has_text(list->items[i]))
+            return true;
+    }
+    return false;
+}
+
+/* Write the table, column and cell styles of the classification table. The
+ * cells repeat the borders of the named cell styles in styles.xml, because
+ * LibreOffice Writer (7.4, checked by PDF export) takes cell borders from
+ * automatic styles only. */
+static void put_automatic_styles(report_xml *xml)
+{
+    report_put(xml, "<office:automatic-styles>\n");
+    report_putf(xml,
+        "<style:style style:name=\"Classification\" style:family=\"table\">"
+        "<style:table-properties style:width=\"%.1fcm\" table:align=\"margins\""
+        " fo:margin-top=\"0.2cm\" fo:margin-bottom=\"0.2cm\"/></style:style>\n",
+        REPORT_TEXT_WIDTH_CM);
+
+    const struct {
+        const char *name;
+        double width_cm;
+    } columns[] = {
+        {"Classification.A", CLASS_COL_NUMBER_CM},
+        {"Classification.B", CLASS_COL_CATEGORY_CM},
+        {"Classification.C", CLASS_COL_RESULT_CM},
+    };
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        /* rel-column-width is in an arbitrary unit; tenths of millimetres keep it exact. */
+        report_putf(xml,
+            "<style:style style:name=\"%s\" style:family=\"table-column\">"
+            "<style:table-column-properties style:column-width=\"%.1fcm\""
+            " style:rel-column-width=\"%d*\"/></style:style>\n",
+            columns[i].name, columns[i].width_cm, (int)(columns[i].width_cm * 100.0 + 0.5));
+    }
+
+    report_put(xml,
+        "<style:style style:name=\"Classification.HeaderCell\" style:family=\"table-cell\""
+        " style:parent-style-name=\"Table_20_Heading_20_Cell\">"
+        "<style:table-cell-properties fo:background-color=\"#e8e8e8\" fo:padding=\"0.1cm\""
+        " fo:border=\"0.5pt solid #000000\"/></style:style>\n"
+        "<style:style style:name=\"Classification.Cell\" style:family=\"table-cell\""
+        " style:parent-style-name=\"Table_20_Cell\">"
+        "<style:table-cell-properties fo:padding=\"0.1cm\" fo:border=\"0.5pt solid #000000\"/>"
+        "</style:style>\n"
+        "</office:automatic-styles>\n");
+}
+
+/* Write a paragraph with a label, a separator and a value, all from kyokun. */
+static void put_info_line(report_xml *xml, const report_labels *labels, const char *label,
+                          const char *value)
+{
+    report_put(xml, "<text:p text:style-name=\"Title_20_Info\">");
+    report_text(xml, label);
+    /* Plain escaping keeps the separator's space a space: text follows it. */
+    report_plain(xml, labels->label_separator);
+    report_text(xml, value);
+    report_put(xml, "</text:p>\n");
+}
+
+/* Write the title page: title, subtitle, date, generator and lesson count. */
+static void put_title_page(report_xml *xml, const ky_book *book, const report_labels *labels,
+                           int64_t timestamp)
+{
+    char date[16];
+    char count[32];
+    char generator[64];
+
+    report_format_date(timestamp, date);
+    snprintf(count, sizeof count, "%zu", book->lesson_count);
+    snprintf(generator, sizeof generator, "kyokun %s", ky_version());
+
+    report_put(xml, "<text:p text:style-name=\"Title\">");
+    report_text(xml, has_text(book->title) ? book->title : labels->default_title);
+    report_put(xml, "</text:p>\n<text:p text:style-name=\"Subtitle\">");
+    report_text(xml, labels->subtitle);
+    report_put(xml, "</text:p>\n");
+
+    put_info_line(xml, labels, labels->created, date);
+    put_info_line(xml, labels, labels->generated_by, generator);
+    put_info_line(xml, labels, labels->lesson_count, count);
+
+    if (book->lesson_count == 0) {
+        report_put(xml, "<text:p text:style-name=\"Title_20_Info\">");
+        report_text(xml, labels->no_lessons);
+        report_put(xml, "</text:p>\n");
+    }
+}
+
+/* Write a section heading (level 2) or sub-section heading (level 3). */
+static void put_heading(report_xml *xml, int level, const char *label)
+{
+    report_putf(xml, "<text:h text:style-name=\"Heading_20_%d\" text:outline-level=\"%d\">",
+                level, level);
+    report_text(xml, label);
+    report_put(xml, "</text:h>\n");
+}
+
+/* Write a body paragraph, or the dash when the text is empty. */
+static void put_body(report_xml *xml, const char *text, const report_labels *labels)
+{
+    report_put(xml, "<text:p text:style-name=\"Text_20_body\">");
+    report_text(xml, has_text(text) ? text : labels->empty);
+    report_put(xml, "</text:p>\n");
+}
+
+/* Write the items that have text as a list in `list_style`, or the dash
+ * when none has text (an empty text:list would show nothing). */
+static void put_list(report_xml *xml, const ky_strlist *list, const char *list_style,
+                     const report_labels *labels)
+{
+    if (!list_has_text(list)) {
+        put_body(xml, NULL, labels);
+        return;
+    }
+
+    report_putf(xml, "<text:list text:style-name=\"%s\">\n", list_style);
+    for (size_t i = 0; i < list->count; i++) {
+        if (!has_text(list->items[i]))
+            continue;
+        report_put(xml, "<text:list-item><text:p text:style-name=\"List_20_Paragraph\">");
+        report_text(xml, list->items[i]);
+        report_put(xml, "</text:p></text:list-item>\n");
+    }
+    report_put(xml, "</text:list>\n");
+}
+
+/* Write the text of one cell: the list's items joined, or the dash. */
+static void put_cell_list(report_xml *xml, const ky_strlist *list, const report_labels *labels)
+{
+    if (!list_has_text(list)) {
+        report_text(xml, labels->empty);
+        return;
+    }
+
+    bool first = true;
+    for (size_t i = 0; i < list->count; i++) {
+        if (!has_text(list->items[i]))
+            continue;
+        if (!first)
+            report_plain(xml, labels->list_separator);
+        report_text(xml, list->items[i]);
+        first = false;
+    }
+}
+
+/* Write one table cell holding one paragraph of text from kyokun or the book. */
+static void put_cell(report_xml *xml, bool header, const char *text)
+{
+    report_put(xml, header
+        ? "<table:table-cell table:style-name=\"Classification.HeaderCell\" office:value-type=\"string\">"
+          "<text:p text:style-name=\"Table_20_Heading\">"
+        : "<table:table-cell table:style-name=\"Classification.Cell\" office:value-type=\"string\">"
+          "<text:p text:style-name=\"Table_20_Contents\">");
+    report_text(xml, text);
+    report_put(xml, "</text:p></table:table-cell>");
+}
+
+/* Write one row of the classification table; the value is a single string. */
+static void put_class_row(report_xml *xml, const char *number, const char *category,
+                          const char *value, const report_labels *labels)
+{
+    report_put(xml, "<table:table-row>");
+    put_cell(xml, false, number);
+    put_cell(xml, false, category);
+    put_cell(xml, false, has_text(value) ? value : labels->empty);
+    report_put(xml, "</table:table-row>\n");
+}
+
+/* Write one row of the classification table whose value is a list. */
+static void put_class_list_row(report_xml *xml, const char *number, const char *category,
+                               const ky_strlist *values, const report_labels *labels)
+{
+    report_put(xml, "<table:table-row>");
+    put_cell(xml, false, number);
+    put_cell(xml, false, category);
+    report_put(xml, "<table:table-cell table:style-name=\"Classification.Cell\" office:value-type=\"string\">"
+                    "<text:p text:style-name=\"Table_20_Contents\">");
+    put_cell_list(xml, values, labels);
+    report_put(xml, "</text:p></table:table-cell></table:table-row>\n");
+}
+
+/*
+ * Write the classification table of the guide's figure 3.6-1: item number,
+ * category and result for the five axes. The item numbers are the guide's
+ * section numbers 3.1 to 3.5, which describe each axis.
+ */
+static void put_classification(report_xml *xml, const ky_classification *classification,
+                               const report_labels *labels, size_t lesson_number)
+{
+    put_heading(xml, 2, labels->classification);
+
+    /* Table names must be unique in a document; LibreOffice renames duplicates. */
+    report_putf(xml, "<table:table table:name=\"Classification%zu\" table:style-name=\"Classification\">\n",
+                lesson_number);
+    report_put(xml,
+        "<table:table-column table:style-name=\"Classification.A\"/>"
+        "<table:table-column table:style-name=\"Classification.B\"/>"
+        "<table:table-column table:style-name=\"Classification.C\"/>\n"
+        "<table:table-header-rows><table:table-row>");
+    put_cell(xml, true, labels->item_number);
+    put_cell(xml, true, labels->category);
+    put_cell(xml, true, labels->result);
+    report_put(xml, "</table:table-row></table:table-header-rows>\n");
+
+    put_class_list_row(xml, "3.1", labels->purpose, &classification->purposes, labels);
+    put_class_row(xml, "3.2", labels->importance, classification->importance, labels);
+    put_class_row(xml, "3.3", labels->lifecycle, classification->lifecycle, labels);
+    put_class_row(xml, "3.4", labels->service, classification->service, labels);
+    put_class_list_row(xml, "3.5", labels->keywords, &classification->keywords, labels);
+
+    report_put(xml, "</table:table>\n");
+}
+
+/* Write one lesson; its boxed title paragraph style starts a new page. */
+static void put_lesson(report_xml *xml, const ky_lesson *lesson, const report_labels *labels,
+                       size_t lesson_number)
+{
+    report_put(xml, "<text:h text:style-name=\"Lesson_20_Title\" text:outline-level=\"1\">");
+    if (has_text(lesson->id)) {
+        report_put(xml, "[");
+        report_text(xml, lesson->id);
+        report_put(xml, "] ");
+    }
+    report_text(xml, has_text(lesson->title) ? lesson->title : labels->empty);
+    report_put(xml, "</text:h>\n");
+
+    put_heading(xml, 2, labels->problem);
+    put_body(xml, lesson->problem, labels);
+
+    put_heading(xml, 2, labels->cause);
+    put_heading(xml, 3, labels->direct_cause);
+    put_list(xml, &lesson->direct_causes, "List_20_Bullet", labels);
+    put_heading(xml, 3, labels->root_cause);
+    put_list(xml, &lesson->root_causes, "Numbering_20_123", labels);
+
+    put_heading(xml, 2, labels->countermeasures);
+    put_heading(xml, 3, labels->recurrence);
+    put_list(xml, &lesson->recurrence, "Numbering_20_123", labels);
+    put_heading(xml, 3, labels->preventive);
+    put_list(xml, &lesson->preventive, "Numbering_20_123", labels);
+
+    put_heading(xml, 2, labels->effect);
+    put_body(xml, lesson->effect, labels);
+
+    put_heading(xml, 2, labels->lesson);
+    put_body(xml, lesson->lesson, labels);
+
+    put_classification(xml, &lesson->classification, labels, lesson_number);
+}
+
+/* Report text that lost characters on the way into XML, once per source. */
+static void warn_cleaned(ky_ctx *ctx, const ky_lesson *lesson, size_t count)
+{
+    if (count == 0)
+        return;
+    if (!lesson) {
+        ky_diag_emit(ctx, KY_SEV_WARNING, "report.text-cleaned", NULL,
+                     KY_("The document title had %zu control characters or invalid UTF-8 "
+                         "sequences; they were removed or replaced with U+FFFD."),
+                     count);
+        return;
+    }
+    ky_loc loc = {
+        .file = lesson->origin.file,
+        .sheet = lesson->origin.sheet,
+        .row = lesson->origin.row,
+    };
+    ky_diag_emit(ctx, KY_SEV_WARNING, "report.text-cleaned", &loc,
+                 KY_("Lesson %s had %zu control characters or invalid UTF-8 sequences; "
+                     "they were removed or replaced with U+FFFD."),
+                 has_text(lesson->id) ? lesson->id : "?", count);
+}
+
+int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *labels,
+                         int64_t timestamp, ky_buf *out)
+{
+    report_xml xml = {0};
+
+    report_put(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<office:document-content" REPORT_ODF_NAMESPACES
+                     " office:version=\"" KY_ODF_VERSION "\">\n");
+    report_font_face_decls(&xml);
+    put_automatic_styles(&xml);
+    report_put(&xml, "<office:body>\n<office:text>\n");
+
+    put_title_page(&xml, book, labels, timestamp);
+    warn_cleaned(ctx, NULL, xml.cleaned);
+
+    for (size_t i = 0; i < book->lesson_count && xml.rc == 0; i++) {
+        size_t cleaned_before = xml.cleaned;
+        put_lesson(&xml, &book->lessons[i], labels, i + 1);
+        warn_cleaned(ctx, &book->lessons[i], xml.cleaned - cleaned_before);
+    }
+
+    report_put(&xml, "</office:text>\n</office:body>\n</office:document-content>\n");
+
+    if (xml.rc != 0) {
+        ky_buf_free(&xml.buf);
+        return xml.rc;
+    }
+    *out = xml.buf;
+    return 0;
+}

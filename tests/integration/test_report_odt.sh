@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Converts the guide's worked case into a lesson report (.odt) and checks the
+# zip layout of its mimetype entry. Then validates every XML part against the
+# OpenDocument 1.3 RELAX NG schemas with jing, renders the report to PDF with
+# LibreOffice, and checks the PDF's text and fonts.
+#
+# Environment (ctest sets all of them): KYOKUN (the built kyokun binary),
+# KY_SOURCE_DIR (project root), KY_SHARED (folder holding schemas/odf1.3).
+# Needs the Debian packages jing, unzip, poppler-utils and libreoffice-writer.
+set -euo pipefail
+
+fail() {
+    echo "test_report_odt: $*" >&2
+    exit 1
+}
+
+: "${KYOKUN:?KYOKUN must name the built kyokun binary; run this test through ctest}"
+: "${KY_SOURCE_DIR:?KY_SOURCE_DIR must name the project root; run this test through ctest}"
+shared="${KY_SHARED:-$KY_SOURCE_DIR/../shared}"
+schemas="$shared/schemas/odf1.3"
+sample="$KY_SOURCE_DIR/samples/guide-case.ja.xlsx"
+
+# A missing tool or schema is a failure, not a skip: CI must not pass silently.
+[ -f "$schemas/OpenDocument-v1.3-schema.rng" ] && [ -f "$schemas/OpenDocument-v1.3-manifest-schema.rng" ] \
+    || fail "the ODF 1.3 schemas are missing in $schemas; set KY_SHARED to the shared folder"
+for tool in jing unzip zipinfo soffice pdftotext pdffonts timeout; do
+    command -v "$tool" >/dev/null || fail "$tool is not installed (Debian packages: jing, unzip, libreoffice-writer, poppler-utils)"
+done
+[ -x "$KYOKUN" ] || fail "the kyokun binary $KYOKUN does not exist; build the project first"
+[ -f "$sample" ] || fail "the sample $sample does not exist"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+report="$tmp/report.odt"
+
+"$KYOKUN" convert "$sample" -o "$report" || fail "kyokun convert failed on $sample"
+[ -s "$report" ] || fail "kyokun convert wrote no $report"
+
+# --- The mimetype entry: first, stored, no extra field, no data descriptor ---
+first_entry="$(zipinfo -1 "$report" | head -n 1)"
+[ "$first_entry" = "mimetype" ] || fail "the first zip entry is '$first_entry', expected 'mimetype'"
+mimetype_info="$(zipinfo -v "$report" mimetype)"
+grep -q 'compression method: *none (stored)' <<<"$mimetype_info" || fail "mimetype is compressed"
+grep -q 'length of extra field: *0 bytes' <<<"$mimetype_info" || fail "mimetype has an extra field in the central directory"
+grep -q 'extended local header: *no' <<<"$mimetype_info" || fail "mimetype has a data descriptor (general purpose bit 3)"
+local_extra="$(od -An -tu2 -j28 -N2 "$report" | tr -d ' ')"
+[ "$local_extra" = "0" ] || fail "mimetype's local header has an extra field of $local_extra bytes"
+[ "$(unzip -p "$report" mimetype)" = "application/vnd.oasis.opendocument.text" ] \
+    || fail "mimetype does not hold application/vnd.oasis.opendocument.text"
+
+# --- Schema validation of every part ---
+# Validate `file` against `schema`; jing's output goes to stderr on failure.
+# -i turns off jing's ID-type checks, which the ODF schema's DTD-compatibility
+# annotations fail inside jing itself, whatever the document. Debian's jing
+# wrapper prints "Unable to locate ..." for optional jars it does not need.
+validate() {
+    local schema="$1" file="$2" output status=0
+    output="$(jing -i "$schema" "$file" 2>&1)" || status=$?
+    output="$(grep -v 'Unable to locate' <<<"$output" || true)"
+    if [ "$status" -ne 0 ] || [ -n "$output" ]; then
+        echo "$output" >&2
+        fail "${file#"$parts/"} is not valid against $(basename "$schema")"
+    fi
+}
+
+parts="$tmp/parts"
+mkdir "$parts"
+unzip -q "$report" -d "$parts"
+for part in content.xml styles.xml meta.xml settings.xml; do
+    [ -f "$parts/$part" ] || fail "$part is missing from the report"
+    validate "$schemas/OpenDocument-v1.3-schema.rng" "$parts/$part"
+done
+[ -f "$parts/META-INF/manifest.xml" ] || fail "META-INF/manifest.xml is missing from the report"
+validate "$schemas/OpenDocument-v1.3-manifest-schema.rng" "$parts/META-INF/manifest.xml"
+
+# --- Rendering with LibreOffice ---
+timeout 180 soffice -env:UserInstallation="file://$tmp/lo" --headless --convert-to pdf \
+    --outdir "$tmp" "$report" >"$tmp/soffice.log" 2>&1 \
+    || { cat "$tmp/soffice.log" >&2; fail "LibreOffice could not convert the report to PDF"; }
+[ -s "$tmp/report.pdf" ] || { cat "$tmp/soffice.log" >&2; fail "LibreOffice wrote no PDF"; }
+
+# pdftotext breaks long lines and puts spaces between Latin and Japanese
+# text, so white space is removed before matching.
+text="$(pdftotext "$tmp/report.pdf" - | tr -d ' \t\r\n\f')"
+rest="$text"
+for expected in "[G7]" "クラウド事業者と利用者が連携した統制がとれたトラブル対応体制を整備すべし" \
+        問題 原因 直接原因 根本原因 対策 再発防止策 未然防止策 効果 教訓; do
+    case "$rest" in
+        *"$expected"*) rest="${rest#*"$expected"}" ;;
+        *) fail "the PDF text has no '$expected' after the previous label" ;;
+    esac
+done
+
+fonts="$(pdffonts "$tmp/report.pdf")"
+grep -Eqi 'CJK ?JP|IPAex' <<<"$fonts" || { echo "$fonts" >&2; fail "the PDF uses no Japanese (CJK JP) font"; }
+
+echo "test_report_odt: report valid, rendered, text and fonts as expected"

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the lesson-report output plugin, loaded as a module from
+ * $KYOKUN_PLUGIN_PATH. They check the zip layout of the .odt it writes, the
+ * manifest, and the text of content.xml for the guide's lesson G7. They also
+ * cover escaping of user text, labels in both languages, the document with no
+ * lessons, and that two writes give the same bytes.
+ */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zip.h>
+
+#include "formats/ky_text.h"
+#include "kyokun/plugin.h"
+
+/* 2023-11-14T22:13:20Z, the SOURCE_DATE_EPOCH that ctest sets. */
+#define TEST_TIMESTAMP 1700000000
+
+/* The lesson text of the white-space hard case, and what content.xml must hold for it. */
+#define WHITESPACE_TEXT "原因:  DNS\t設定ミス\n対策: 監視追加"
+#define WHITESPACE_XML "原因: <text:s/>DNS<text:tab/>設定ミス<text:line-break/>対策: 監視追加"
+
+typedef struct fixture {
+    void *module;
+    const ky_plugin *plugin;
+    ky_ctx *ctx;
+    char dir[64];
+    char path[128];
+} fixture;
+
+/* ------------------------------------------------------------------------ */
+/* Building books                                                             */
+/* ------------------------------------------------------------------------ */
+
+static char *copy_text(const char *text)
+{
+    char *copy = strdup(text);
+    assert_non_null(copy);
+    return copy;
+}
+
+/* Fill a string list from a NULL-terminated array. */
+static void set_list(ky_strlist *list, const char *const *items)
+{
+    size_t count = 0;
+    while (items[count])
+        count++;
+    list->items = calloc(count, sizeof *list->items);
+    assert_non_null(list->items);
+    for (size_t i = 0; i < count; i++)
+        list->items[i] = copy_text(items[i]);
+    list->count = count;
+}
+
+/* Lesson G7 of the guide's worked case, with two fields changed to carry the
+ * hard cases: white space in the problem and control characters in a cause. */
+static void fill_lesson_g7(ky_lesson *lesson)
+{
+    lesson->id = copy_text("G7");
+    lesson->title = copy_text("クラウド事業者と利用者が連携した統制がとれたトラブル対応体制を整備すべし");
+    lesson->problem = copy_text(WHITESPACE_TEXT);
+    set_list(&lesson->direct_causes, (const char *const[]){
+        "C社製負荷分散装置の sodプロセスのメモリ資源が時間とともに増加するという既知の不具合であった。",
+        "\x1b[31mpingが通ったことから\x01、B社はシステムの運用に問題ないと誤認した。\x0b",
+        NULL});
+    set_list(&lesson->root_causes, (const char *const[]){
+        "運用時のトラブル管理体制が決まっていなかった。",
+        "A社は B社と役割分担 & サービスレベル <SLA> が不明確な運用委託契約のままサービスを開始していた。",
+        "B社に C社製負荷分散装置の専門家が不在で、障害やパッチの情報をタイムリーに入手していなかった。",
+        NULL});
+    set_list(&lesson->recurrence, (const char *const[]){
+        "トラブル対応の体制の強化",
+        "適切な契約でサービスのレベルの定義を行い、責任分界点を明確にする。",
+        "ベンダは関係する各サードパーティ業者とトラブル対応体制を確立し、障害時の連携を適確に行う。",
+        NULL});
+    set_list(&lesson->preventive, (const char *const[]){"クラウド移行前に障害時の連絡体制を訓練する。", NULL});
+    lesson->effect = copy_text("クラウドサービスにおいても役割や責任が明確となり、障害発生時のエスカレーションや対応を迅速に行うことができる。");
+    lesson->lesson = copy_text("ユーザはクラウド型システムの障害発生に備えて、クラウド事業者と連携した統制がとれたトラブル対応体制の整備が必要である。");
+    set_list(&lesson->classification.purposes, (const char *const[]){"組織・体制の整備", NULL});
+    lesson->classification.importance = copy_text("企業基幹システム");
+    lesson->classification.lifecycle = copy_text("運用");
+    lesson->classification.service = copy_text("サービス提供");
+    set_list(&lesson->classification.keywords, (const char *const[]){
+        "仮想化", "共同利用", "トラブル管理", "パッチの適用", "システム再起動", NULL});
+    lesson->origin.file = "guide-case.ja.xlsx";
+    lesson->origin.sheet = "教訓";
+    lesson->origin.row = 2;
+}
+
+/* A book with `count` lessons: G7 first, then lessons that have only an id. */
+static ky_book *make_book(size_t count)
+{
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    book->title = copy_text("guide-case.ja.xlsx");
+    if (count == 0)
+        return book;
+
+    book->lessons = calloc(count, sizeof *book->lessons);
+    assert_non_null(book->lessons);
+    book->lesson_count = count;
+    fill_lesson_g7(&book->lessons[0]);
+    for (size_t i = 1; i < count; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "T%zu", 15 + i);
+        book->lessons[i].id = copy_text(id);
+    }
+    return book;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running the plugin and reading its output                                  */
+/* ------------------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+
+    const char *plugin_dir = getenv("KYOKUN_PLUGIN_PATH");
+    if (!plugin_dir || !*plugin_dir)
+        fail_msg("KYOKUN_PLUGIN_PATH is not set; run this test through ctest");
+    char module_path[1024];
+    snprintf(module_path, sizeof module_path, "%s/output-lesson-report.so", plugin_dir);
+    f->module = dlopen(module_path, RTLD_NOW | RTLD_LOCAL);
+    if (!f->module)
+        fail_msg("Loading %s failed: %s", module_path, dlerror());
+
+    ky_plugin_entry_fn entry = (ky_plugin_entry_fn)dlsym(f->module, KY_PLUGIN_ENTRY_SYMBOL);
+    assert_non_null(entry);
+    f->plugin = entry();
+    assert_non_null(f->plugin);
+
+    f->ctx = ky_ctx_new();
+    assert_non_null(f->ctx);
+
+    snprintf(f->dir, sizeof f->dir, "/tmp/ky-report-test-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/report.odt", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    unlink(f->path);
+    rmdir(f->dir);
+    ky_ctx_free(f->ctx);
+    dlclose(f->module);
+    free(f);
+    return 0;
+}
+
+/* Write `book` with the plugin as the core does (into an existing file) and read the bytes back. */
+static unsigned char *write_book(fixture *f, const ky_book *book, ky_lang lang, size_t *len)
+{
+    FILE *placeholder = fopen(f->path, "wb");
+    assert_non_null(placeholder);
+    fclose(placeholder);
+
+    ky_write_options options = {
+        .version = KY_WRITE_OPTIONS_VERSION,
+        .lang = lang,
+        .timestamp = TEST_TIMESTAMP,
+        .target = f->path,
+    };
+    int rc = f->plugin->write(f->ctx, book, &options, f->path);
+    if (rc != 0)
+        fail_msg("write failed (%d): %s", rc, ky_error_last(f->ctx)->message);
+
+    FILE *file = fopen(f->path, "rb");
+    assert_non_null(file);
+    fseek(file, 0, SEEK_END);
+    long size = ftell(file);
+    assert_true(size > 0);
+    rewind(file);
+    unsigned char *data = malloc((size_t)size);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)size, file), (size_t)size);
+    fclose(file);
+    *len = (size_t)size;
+    return data;
+}
+
+/* Read one entry of an in-memory zip; NUL-terminated. */
+static char *read_entry(const unsigned char *zip, size_t zip_len, const char *name)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t *source = zip_source_buffer_create(zip, zip_len, 0, &error);
+    assert_non_null(source);
+    zip_t *za = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    assert_non_null(za);
+
+    zip_stat_t st;
+    if (zip_stat(za, name, 0, &st) != 0)
+        fail_msg("entry %s not found", name);
+    char *text = calloc(1, (size_t)st.size + 1);
+    assert_non_null(text);
+    zip_file_t *file = zip_fopen(za, name, 0);
+    assert_non_null(file);
+    assert_int_equal(zip_fread(file, text, st.size), (zip_int64_t)st.size);
+    zip_fclose(file);
+    zip_close(za);
+    zip_error_fini(&error);
+    return text;
+}
+
+/* Write `book` and return its content.xml. */
+static char *write_content(fixture *f, const ky_book *book, ky_lang lang)
+{
+    size_t len;
+    unsigned char *zip = write_book(f, book, lang, &len);
+    char *content = read_entry(zip, len, "content.xml");
+    free(zip);
+    return content;
+}
+
+static uint16_t read_u16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t read_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Assert that each string of `items` occurs in `text` after the previous one. */
+static void assert_in_order(const char *text, const char *const *items)
+{
+    const char *at = text;
+    for (size_t i = 0; items[i]; i++) {
+        const char *found = strstr(at, items[i]);
+        if (!found)
+            fail_msg("\"%s\" not found after the previous item", items[i]);
+        at = found + strlen(items[i]);
+    }
+}
+
+static size_t count_occurrences(const char *text, const char *needle)
+{
+    size_t count = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        count++;
+    return count;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void test_report__descriptor(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(f->plugin->abi_version, KY_PLUGIN_ABI_VERSION);
+    assert_int_equal(f->plugin->kind, KY_PLUGIN_OUTPUT);
+    assert_string_equal(f->plugin->name, "lesson-report");
+    assert_non_null(f->plugin->extensions);
+    assert_string_equal(f->plugin->extensions[0], "odt");
+    assert_null(f->plugin->extensions[1]);
+    assert_non_null(f->plugin->write);
+}
+
+/* The first local header: "mimetype", stored, no extra field, no data descriptor, real sizes. */
+static void test_report__mimetype_entry(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    const char media_type[] = "application/vnd.oasis.opendocument.text";
+
+    assert_true(len > 30 + 8 + sizeof media_type);
+    assert_int_equal(read_u32(zip), 0x04034b50u);
+    assert_int_equal(read_u16(zip + 6) & 0x0008, 0);      /* general purpose bit 3 */
+    assert_int_equal(read_u16(zip + 8), 0);               /* method: stored */
+    assert_int_equal(read_u32(zip + 18), sizeof media_type - 1); /* compressed size */
+    assert_int_equal(read_u32(zip + 22), sizeof media_type - 1); /* uncompressed size */
+    assert_int_equal(read_u16(zip + 26), 8);              /* name length */
+    assert_int_equal(read_u16(zip + 28), 0);              /* extra field length */
+    assert_memory_equal(zip + 30, "mimetype", 8);
+    assert_memory_equal(zip + 38, media_type, sizeof media_type - 1);
+
+    free(zip);
+    ky_book_free(book);
+}
+
+/* Every local header: no data descriptor, no extra field; the expected parts in order. */
+static void test_report__zip_entries(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    const char *names[] = {"mimetype", "content.xml", "styles.xml", "meta.xml", "settings.xml",
+                           "META-INF/manifest.xml"};
+
+    size_t offset = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const unsigned char *p = zip + offset;
+        assert_true(offset + 30 <= len);
+        assert_int_equal(read_u32(p), 0x04034b50u);
+        assert_int_equal(read_u16(p + 6) & 0x0008, 0);
+        assert_int_equal(read_u16(p + 8), i == 0 ? 0 : 8);
+        assert_int_equal(read_u16(p + 28), 0);
+        uint16_t name_len = read_u16(p + 26);
+        assert_int_equal(name_len, strlen(names[i]));
+        assert_memory_equal(p + 30, names[i], name_len);
+        offset += 30 + name_len + read_u32(p + 18);
+    }
+    assert_int_equal(read_u32(zip + offset), 0x02014b50u);
+
+    free(zip);
+    ky_book_free(book);
+}
+
+static void test_report__manifest(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *manifest = read_entry(zip, len, "META-INF/manifest.xml");
+
+    assert_non_null(strstr(manifest, "manifest:version=\"1.3\">"));
+    assert_non_null(strstr(manifest, "manifest:full-path=\"/\" manifest:version=\"1.3\" manifest:media-type=\"application/vnd.oasis.opendocument.text\""));
+    const char *parts[] = {"content.xml", "styles.xml", "meta.xml", "settings.xml"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        char entry[128];
+        snprintf(entry, sizeof entry, "manifest:full-path=\"%s\" manifest:media-type=\"text/xml\"", parts[i]);
+        assert_non_null(strstr(manifest, entry));
+    }
+    assert_int_equal(count_occurrences(manifest, "<manifest:file-entry "), 5);
+
+    free(manifest);
+    free(zip);
+    ky_book_free(book);
+}
+
+static void test_report__g7_sections_in_order(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_in_order(content, (const char *const[]){
+        ">guide-case.ja.xlsx</text:p>",
+        "作成日：2023-11-14",
+        "[G7] クラウド事業者と利用者が連携した統制がとれたトラブル対応体制を整備すべし</text:h>",
+        ">問題</text:h>", WHITESPACE_XML,
+        ">原因</text:h>", ">直接原因</text:h>", "C社製負荷分散装置の sodプロセス",
+        ">根本原因</text:h>", "運用時のトラブル管理体制が決まっていなかった。",
+        ">対策</text:h>", ">再発防止策</text:h>", "トラブル対応の体制の強化",
+        ">未然防止策</text:h>", "クラウド移行前に障害時の連絡体制を訓練する。",
+        ">効果</text:h>", "エスカレーションや対応を迅速に行うことができる。",
+        ">教訓</text:h>", "ユーザはクラウド型システムの障害発生に備えて",
+        ">分類</text:h>", ">項番<", ">分類カテゴリ<", ">分類結果<",
+        ">活用する目的<", ">組織・体制の整備<",
+        ">情報処理システムの重要度<", ">企業基幹システム<",
+        ">ソフトウェアライフサイクルプロセス<", ">運用<",
+        ">運用・サービスプロセス<", ">サービス提供<",
+        ">キーワード<", ">仮想化、共同利用、トラブル管理、パッチの適用、システム再起動<",
+        NULL});
+
+    free(content);
+    ky_book_free(book);
+}
+
+static void test_report__text_escaped(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_non_null(strstr(content, WHITESPACE_XML));
+    assert_non_null(strstr(content, "役割分担 &amp; サービスレベル &lt;SLA&gt; が"));
+    assert_non_null(strstr(content, ">[31mpingが通ったことから、B社はシステムの運用に問題ないと誤認した。</text:p>"));
+
+    /* No control character is left anywhere; the part's own line ends are LF. */
+    for (const unsigned char *p = (const unsigned char *)content; *p; p++) {
+        if (*p < 0x20 && *p != '\n')
+            fail_msg("control character 0x%02x at offset %td", *p, (const char *)p - content);
+    }
+    /* One warning for the lesson whose text lost characters. */
+    assert_int_equal(ky_ctx_count(f->ctx, KY_SEV_WARNING), 1);
+
+    free(content);
+    ky_book_free(book);
+}
+
+static void test_report__english_labels(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_EN, &len);
+    char *content = read_entry(zip, len, "content.xml");
+    char *styles = read_entry(zip, len, "styles.xml");
+
+    assert_in_order(content, (const char *const[]){
+        "Created: 2023-11-14",
+        ">Problem</text:h>", ">Cause</text:h>", ">Direct cause</text:h>", ">Root cause</text:h>",
+        ">Countermeasures</text:h>", ">Recurrence prevention</text:h>",
+        ">Preventive measures</text:h>", ">Effect</text:h>", ">Lesson</text:h>",
+        ">Classification</text:h>", ">Purpose of use<", ">Keywords<",
+        ">仮想化, 共同利用, トラブル管理, パッチの適用, システム再起動<",
+        NULL});
+    assert_null(strstr(content, ">問題</text:h>"));
+    assert_non_null(strstr(styles, "fo:language=\"en\" fo:country=\"US\""));
+    assert_non_null(strstr(styles, "style:language-asian=\"ja\" style:country-asian=\"JP\""));
+
+    free(styles);
+    free(content);
+    free(zip);
+    ky_book_free(book);
+}
+
+static void test_report__styles_declare_japanese_fonts(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *styles = read_entry(zip, len, "styles.xml");
+
+    assert_non_null(strstr(styles, "office:version=\"1.3\""));
+    assert_non_null(strstr(styles, "<style:font-face style:name=\"Noto Sans CJK JP\""));
+    assert_non_null(strstr(styles, "<style:font-face style:name=\"Noto Serif CJK JP\""));
+    assert_non_null(strstr(styles, "svg:name=\"IPAexGothic\""));
+    assert_non_null(strstr(styles, "svg:name=\"IPAexMincho\""));
+    assert_non_null(strstr(styles, "style:font-name-asian=\"Noto Serif CJK JP\""));
+    assert_non_null(strstr(styles, "fo:language=\"ja\" fo:country=\"JP\""));
+    assert_non_null(strstr(styles, "style:language-asian=\"ja\" style:country-asian=\"JP\""));
+    assert_non_null(strstr(styles, "fo:page-width=\"21cm\" fo:page-height=\"29.7cm\""));
+    assert_non_null(strstr(styles, "<text:page-number"));
+    assert_non_null(strstr(styles, "style:name=\"Lesson_20_Title\""));
+    assert_non_null(strstr(styles, "fo:break-before=\"page\""));
+
+    free(styles);
+    free(zip);
+    ky_book_free(book);
+}
+
+static void test_report__meta(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *meta = read_entry(zip, len, "meta.xml");
+    char generator[64];
+    snprintf(generator, sizeof generator, "<meta:generator>kyokun/%s</meta:generator>", ky_version());
+
+    assert_non_null(strstr(meta, "office:version=\"1.3\""));
+    assert_non_null(strstr(meta, generator));
+    assert_non_null(strstr(meta, "<dc:title>guide-case.ja.xlsx</dc:title>"));
+    assert_non_null(strstr(meta, "<meta:creation-date>2023-11-14T22:13:20Z</meta:creation-date>"));
+
+    free(meta);
+    free(zip);
+    ky_book_free(book);
+}
+
+/* Every lesson gets a page of its own, a table with styled columns, and a
+ * dash for each empty section. */
+static void test_report__empty_sections_show_dash(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(2);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_int_equal(count_occurrences(content, "text:style-name=\"Lesson_20_Title\""), 2);
+    assert_int_equal(count_occurrences(content, "<table:table "), 2);
+    assert_int_equal(count_occurrences(content, "<table:table-column table:style-name=\"Classification."), 6);
+    assert_int_equal(count_occurrences(content, "<table:table-column/>"), 0);
+
+    /* Lesson T16 has only its id: no title, seven empty sections and five empty axes. */
+    const char *t16 = strstr(content, "[T16] ―</text:h>");
+    assert_non_null(t16);
+    assert_int_equal(count_occurrences(t16, "<text:p text:style-name=\"Text_20_body\">―</text:p>"), 7);
+    assert_int_equal(count_occurrences(t16, ">―</text:p></table:table-cell>"), 5);
+    assert_null(strstr(t16, "<text:list "));
+
+    free(content);
+    ky_book_free(book);
+}
+
+static void test_report__no_lessons(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(0);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *content = read_entry(zip, len, "content.xml");
+
+    assert_non_null(strstr(content, "この文書には教訓がありません。"));
+    assert_non_null(strstr(content, "教訓の数：0"));
+    assert_null(strstr(content, "<table:table "));
+    assert_null(strstr(content, "Lesson_20_Title\""));
+    assert_non_null(strstr(content, "</office:text>"));
+
+    free(content);
+    free(zip);
+    ky_book_free(book);
+}
+
+static void test_report__output_deterministic(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(3);
+    size_t first_len, second_len;
+    unsigned char *first = write_book(f, book, KY_LANG_JA, &first_len);
+    unsigned char *second = write_book(f, book, KY_LANG_JA, &second_len);
+
+    assert_int_equal(first_len, second_len);
+    assert_memory_equal(first, second, first_len);
+
+    free(first);
+    free(second);
+    ky_book_free(book);
+}
+
+static void test_report__wrong_options_version(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(0);
+    ky_write_options options = {.version = KY_WRITE_OPTIONS_VERSION + 1};
+
+    assert_int_equal(f->plugin->write(f->ctx, book, &options, f->path), KY_EINVAL);
+    assert_non_null(ky_error_last(f->ctx));
+    ky_book_free(book);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_report__descriptor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__mimetype_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__zip_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__manifest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__g7_sections_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__text_escaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__english_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__styles_declare_japanese_fonts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__meta, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__empty_sections_show_dash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_lessons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__output_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__wrong_options_version, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
