@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of the risk-register output plugin: the writer state
+ * shared by the sheet writers, the document labels in Japanese and English,
+ * and the helpers that make user text safe for a cell.
+ */
+#ifndef KY_OUTPUT_REGISTER_H
+#define KY_OUTPUT_REGISTER_H
+
+#include <xlsxwriter.h>
+
+#include "formats/ky_text.h"
+#include "kyokun/plugin.h"
+
+/** Excel's maximum number of characters (UTF-16 code units) in one cell. */
+#define REG_CELL_MAX_UNITS 32767
+
+/** Excel's maximum number of rows in a sheet. */
+#define REG_MAX_ROWS 1048576u
+
+/** A column of a table sheet: its header label in both languages and its width. */
+typedef struct reg_column {
+    const char *ja;
+    const char *en;
+    double width; /**< In Excel character units; a Japanese character takes about 2. */
+} reg_column;
+
+/** Document labels that are not column headers. */
+typedef struct reg_labels {
+    const char *risk_sheet;
+    const char *lesson_sheet;
+    const char *incident_sheet;
+    const char *threshold_name;   /**< Defined name of the threshold cell, used in formulas. */
+    const char *threshold_label;  /**< Shown beside the threshold cell. */
+    const char *threshold_help;   /**< Explains the decision rule next to the threshold. */
+    const char *respond;          /**< Decision when C >= threshold. */
+    const char *accept;           /**< Decision when C < threshold. */
+    const char *subject;
+    const char *row_prefix;       /**< Before a source row number ("row " in "row 12"). */
+    const char *row_suffix;       /**< After a source row number ("行目" in "12行目"). */
+    const char *truncated;        /**< Marker appended to text cut at the cell limit. */
+    const char *note_c_typed;     /**< Names the C value the input sheet held, in the note column. */
+    const char *note_decision;    /**< Names the input sheet's own decision text, in the note column. */
+} reg_labels;
+
+/** State of one write: the workbook, its formats and where messages point. */
+typedef struct reg_writer {
+    ky_ctx *ctx;
+    const ky_book *book;
+    const ky_write_options *options;
+    const reg_labels *labels;
+    const char *target;       /**< The final output path, for messages. */
+    lxw_workbook *workbook;
+
+    lxw_format *title;
+    lxw_format *header;
+    lxw_format *text;         /**< Wrapped, top-aligned, bordered. */
+    lxw_format *number;       /**< Centred integer, bordered. */
+    lxw_format *date;
+    lxw_format *datetime;
+    lxw_format *yen;
+    lxw_format *effort;
+    lxw_format *threshold;    /**< The threshold value cell. */
+    lxw_format *label;        /**< Bold label beside the threshold. */
+    lxw_format *respond;      /**< Conditional format of rows that need a response. */
+
+    const reg_column *columns; /**< Columns of the sheet being written, for row heights. */
+    size_t row_lines;         /**< Estimated text lines of the tallest cell in the current row. */
+
+    ky_buf scratch;           /**< Cleaned text of the cell being written. */
+    ky_buf compose;           /**< Text assembled from several fields. */
+    ky_buf escaped;           /**< `scratch` with literal "_xHHHH_" sequences escaped. */
+} reg_writer;
+
+/** Location of an output cell and of the input record behind it, for warnings. */
+typedef struct reg_cell_ref {
+    lxw_worksheet *sheet;
+    const char *sheet_name;
+    lxw_row_t row;
+    lxw_col_t col;
+    const ky_origin *origin;  /**< The input record, or NULL. */
+} reg_cell_ref;
+
+/* register.c */
+
+/** Return the label of a column in the output language. */
+const char *reg_column_label(const reg_writer *w, const reg_column *column);
+
+/**
+ * Record a libxlsxwriter failure on the context, naming the output file and
+ * the step that failed. Returns 0 when `error` is LXW_NO_ERROR, else a
+ * negative ky_status.
+ */
+int reg_check(reg_writer *w, lxw_error error, const char *step);
+
+/* register_text.c */
+
+/**
+ * Copy `text` into `out` in a form Excel accepts. Invalid UTF-8 becomes
+ * U+FFFD, and CR LF and lone CR become LF. Control characters other than TAB
+ * and LF are removed. Text over REG_CELL_MAX_UNITS UTF-16 code units is cut
+ * at a character boundary and ends with the `truncated` marker. Each kind of
+ * change is reported once per cell as a warning at `ref`.
+ * @return 0 or KY_ENOMEM.
+ */
+int reg_clean_text(reg_writer *w, const char *text, const reg_cell_ref *ref, ky_buf *out);
+
+/**
+ * Write user text as a literal string (never as a formula, whatever its first
+ * character), cleaned by reg_clean_text(). NULL or empty text writes a blank
+ * cell with `format`.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_write_text(reg_writer *w, const reg_cell_ref *ref, const char *text, lxw_format *format);
+
+/**
+ * Estimate how many lines wrapped text takes in a column `width` characters
+ * wide, counting East Asian wide characters as two. The estimate ignores
+ * fonts and word breaks, so it may be off by a line either way.
+ */
+size_t reg_text_lines(const char *text, double width);
+
+/**
+ * Set the height of `row` to fit the tallest cell written since the last
+ * call, and start counting for the next row. Rows of one line keep the
+ * default height. LibreOffice 7.4 does not fit the height of rows that
+ * have none on loading an xlsx file, so it would show one line of wrapped text.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_finish_row(reg_writer *w, lxw_worksheet *sheet, lxw_row_t row);
+
+/** Append the items of a list to `out`, one a line. @return 0 or KY_ENOMEM. */
+int reg_join_lines(ky_buf *out, const ky_strlist *list);
+
+/** Append "header: value" lines for the extra columns of a record. @return 0 or KY_ENOMEM. */
+int reg_append_extras(ky_buf *out, const ky_extras *extras);
+
+/** Append a line break when `out` is not empty. @return 0 or KY_ENOMEM. */
+int reg_new_line(ky_buf *out);
+
+/**
+ * Write where a record came from ("file / sheet / row N") into a cell.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_write_origin(reg_writer *w, const reg_cell_ref *ref, const ky_origin *origin);
+
+/* register_sheets.c */
+
+/** Write the risk register sheet with its threshold cell and defined name. */
+int reg_write_risk_sheet(reg_writer *w);
+
+/** Write the lesson list sheet. */
+int reg_write_lesson_sheet(reg_writer *w);
+
+/** Write the incident list sheet; call it only when the book has incidents. */
+int reg_write_incident_sheet(reg_writer *w);
+
+#endif

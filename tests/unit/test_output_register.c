@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for the risk-register output plugin: the workbook parts are read back
+ * with libzip and checked for the formulas with their cached values, the
+ * threshold name, the document properties, safe text and reproducible bytes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "formats/ky_text.h"
+#include "kyokun/registry.h"
+
+#define MAX_CODES 16
+
+typedef struct fixture {
+    ky_registry *registry;
+    const ky_plugin *plugin;
+    ky_ctx *ctx;
+    char dir[64];
+    char path[128];
+    char path2[128];
+    char codes[MAX_CODES][64]; /* Codes of the warnings emitted, in order. */
+    size_t code_count;
+} fixture;
+
+static void collect_code(const ky_diag *diag, void *payload)
+{
+    fixture *f = payload;
+    if (f->code_count < MAX_CODES)
+        snprintf(f->codes[f->code_count++], sizeof f->codes[0], "%s", diag->code);
+}
+
+static bool has_code(const fixture *f, const char *code)
+{
+    for (size_t i = 0; i < f->code_count; i++) {
+        if (strcmp(f->codes[i], code) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+
+    const char *plugin_dir = getenv("KYOKUN_PLUGIN_PATH");
+    assert_non_null(plugin_dir);
+    char module[4096];
+    snprintf(module, sizeof module, "%s/output-risk-register.so", plugin_dir);
+    f->registry = ky_registry_new();
+    assert_non_null(f->registry);
+    assert_int_equal(ky_registry_load_file(f->registry, module), 0);
+    f->plugin = ky_registry_find(f->registry, KY_PLUGIN_OUTPUT, "risk-register");
+    assert_non_null(f->plugin);
+
+    f->ctx = ky_ctx_new();
+    assert_non_null(f->ctx);
+    ky_ctx_set_handler(f->ctx, collect_code, KY_SEV_WARNING, f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/ky-register-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/register.xlsx", f->dir);
+    snprintf(f->path2, sizeof f->path2, "%s/register2.xlsx", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    unlink(f->path);
+    unlink(f->path2);
+    rmdir(f->dir);
+    ky_ctx_free(f->ctx);
+    ky_registry_free(f->registry);
+    free(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Building books
+ */
+
+/* Add a risk with levels a and b (0 = unknown) and the texts as written. */
+static ky_risk *add_risk(ky_book *book, const char *no, int a, int b, const char *a_text,
+                         const char *c_text, int c_typed)
+{
+    book->risks = realloc(book->risks, (book->risk_count + 1) * sizeof *book->risks);
+    assert_non_null(book->risks);
+    ky_risk *risk = &book->risks[book->risk_count++];
+    memset(risk, 0, sizeof *risk);
+    risk->no = strdup(no);
+    risk->category = strdup("運用");
+    risk->content = strdup("パッチ適用後にシステムが再起動しない");
+    risk->a = a;
+    risk->b = b;
+    risk->c = a * b;
+    risk->a_text = a_text ? strdup(a_text) : NULL;
+    risk->c_text = c_text ? strdup(c_text) : NULL;
+    risk->c_typed = c_typed;
+    risk->needs_response = risk->c >= book->threshold;
+    risk->origin.file = "guide.xlsx";
+    risk->origin.sheet = "リスク管理表";
+    risk->origin.row = (uint32_t)book->risk_count + 3;
+    return risk;
+}
+
+/* A book with the three risks the formula checks use, at rows 4, 5 and 6. */
+static ky_book *risk_book(void)
+{
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    book->title = strdup("guide-case");
+    add_risk(book, "1", 3, 2, "3", NULL, 0);
+    add_risk(book, "2", 3, 1, "3", "3", 3);
+    add_risk(book, "3", 0, 2, "高", NULL, 0);
+    return book;
+}
+
+static void add_strings(ky_strlist *list, const char *first, const char *second)
+{
+    list->items = calloc(2, sizeof *list->items);
+    assert_non_null(list->items);
+    list->items[0] = strdup(first);
+    list->items[1] = strdup(second);
+    list->count = 2;
+}
+
+static void add_lesson(ky_book *book)
+{
+    book->lessons = calloc(1, sizeof *book->lessons);
+    assert_non_null(book->lessons);
+    book->lesson_count = 1;
+    ky_lesson *lesson = &book->lessons[0];
+    lesson->id = strdup("G7");
+    lesson->title = strdup("サービスの継続を考慮したクラウド利用を検討すべし");
+    add_strings(&lesson->root_causes, "根本原因1", "根本原因2");
+    add_strings(&lesson->classification.keywords, "仮想化", "共同利用");
+    lesson->classification.importance = strdup("Type II");
+}
+
+static void add_incidents(ky_book *book)
+{
+    book->incidents = calloc(2, sizeof *book->incidents);
+    assert_non_null(book->incidents);
+    book->incident_count = 2;
+    ky_incident *first = &book->incidents[0];
+    first->id = strdup("INC-1");
+    first->occurred = 45383; /* 2024-04-01 */
+    first->damage_yen = 12000000;
+    first->effort_pm = 1.5;
+    ky_incident *second = &book->incidents[1];
+    second->id = strdup("INC-2");
+    second->occurred = NAN;
+    second->occurred_text = strdup("4月上旬");
+    second->damage_yen = NAN;
+    second->damage_text = strdup("不明");
+    second->effort_pm = NAN;
+}
+
+/* ---------------------------------------------------------------------------
+ * Writing and reading back
+ */
+
+static void write_book(fixture *f, const ky_book *book, ky_lang lang, const char *path)
+{
+    ky_write_options options = {
+        .version = KY_WRITE_OPTIONS_VERSION,
+        .lang = lang,
+        .timestamp = 1700000000, /* 2023-11-14T22:13:20Z */
+        .target = path,
+    };
+    int rc = f->plugin->write(f->ctx, book, &options, path);
+    if (rc != 0)
+        fail_msg("write failed: %s", ky_error_last(f->ctx)->message);
+}
+
+/* Return the content of a zip entry (caller frees), or NULL when the entry is absent. */
+static char *read_entry(const char *path, const char *name)
+{
+    int error = 0;
+    zip_t *archive = zip_open(path, ZIP_RDONLY, &error);
+    assert_non_null(archive);
+
+    zip_stat_t stat;
+    char *data = NULL;
+    if (zip_stat(archive, name, 0, &stat) == 0) {
+        zip_file_t *file = zip_fopen(archive, name, 0);
+        assert_non_null(file);
+        data = calloc(1, stat.size + 1);
+        assert_non_null(data);
+        assert_int_equal(zip_fread(file, data, stat.size), (zip_int64_t)stat.size);
+        zip_fclose(file);
+    }
+    zip_close(archive);
+    return data;
+}
+
+/* Return a copy of the <c> element of cell `ref` in a sheet part (caller frees). */
+static char *cell_xml(const char *sheet, const char *ref)
+{
+    char open[32];
+    snprintf(open, sizeof open, "<c r=\"%s\"", ref);
+    const char *start = strstr(sheet, open);
+    if (!start)
+        fail_msg("cell %s not found", ref);
+    const char *tag_end = strchr(start, '>');
+    assert_non_null(tag_end);
+    if (tag_end[-1] == '/')
+        return strndup(start, (size_t)(tag_end + 1 - start));
+    const char *end = strstr(tag_end, "</c>");
+    assert_non_null(end);
+    return strndup(start, (size_t)(end + 4 - start));
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle))
+        fail_msg("\"%s\" not found in \"%.400s\"", needle, haystack);
+}
+
+static size_t count_of(const char *haystack, const char *needle)
+{
+    size_t count = 0;
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
+        count++;
+    return count;
+}
+
+/* Read a whole file, which the caller frees. *size receives its length. */
+static char *read_file(const char *path, size_t *size)
+{
+    FILE *file = fopen(path, "rb");
+    assert_non_null(file);
+    ky_buf content = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        assert_int_equal(ky_buf_append(&content, chunk, n), 0);
+    fclose(file);
+    *size = content.len;
+    return ky_buf_take(&content);
+}
+
+/* ---------------------------------------------------------------------------
+ * Tests
+ */
+
+static void test_register__risk_formulas_cached(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    assert_non_null(sheet);
+
+    char *c = cell_xml(sheet, "G4");
+    assert_contains(c, "<f>IF(AND(ISNUMBER(E4),ISNUMBER(F4)),E4*F4,\"\")</f><v>6</v>");
+    free(c);
+    c = cell_xml(sheet, "H4");
+    assert_contains(c, "<f>IF(ISNUMBER(G4),IF(G4&gt;=閾値,\"対応要\",\"対応不要\"),\"\")</f>"
+                       "<v>対応要</v>");
+    free(c);
+
+    c = cell_xml(sheet, "G5");
+    assert_contains(c, "<f>IF(AND(ISNUMBER(E5),ISNUMBER(F5)),E5*F5,\"\")</f><v>3</v>");
+    free(c);
+    c = cell_xml(sheet, "H5");
+    assert_contains(c, "<v>対応不要</v>");
+    free(c);
+
+    /* A kept as text ("高"), so C and the decision are empty. */
+    c = cell_xml(sheet, "E6");
+    assert_contains(c, "t=\"s\"");
+    free(c);
+    c = cell_xml(sheet, "G6");
+    assert_contains(c, "E6*F6,\"\")</f><v></v>");
+    free(c);
+    c = cell_xml(sheet, "H6");
+    assert_contains(c, "<v></v>");
+    free(c);
+
+    /* A and B are numbers. */
+    c = cell_xml(sheet, "E4");
+    assert_contains(c, "<v>3</v>");
+    assert_null(strstr(c, "t=\"s\""));
+    free(c);
+
+    /* The threshold cell the name points at. */
+    c = cell_xml(sheet, "G2");
+    assert_contains(c, "<v>5</v>");
+    free(c);
+
+    assert_contains(sheet, "<autoFilter ref=\"A3:L6\"/>");
+    assert_contains(sheet, "state=\"frozen\"");
+    assert_contains(sheet, "orientation=\"landscape\"");
+    assert_contains(sheet, "paperSize=\"9\"");
+    assert_contains(sheet, "<formula>AND(ISNUMBER($G4),$G4&gt;=閾値)</formula>");
+
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    assert_non_null(workbook);
+    assert_contains(workbook, "<definedName name=\"閾値\">'リスク管理表'!$G$2</definedName>");
+    assert_contains(workbook, "<sheet name=\"リスク管理表\"");
+    assert_contains(workbook, "<sheet name=\"教訓一覧\"");
+    assert_contains(workbook, "'リスク管理表'!$3:$3"); /* header repeated on each page */
+
+    free(workbook);
+    free(sheet);
+    ky_book_free(book);
+}
+
+static void test_register__threshold_from_book(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    book->threshold = 9;
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    assert_non_null(sheet);
+
+    char *c = cell_xml(sheet, "G2");
+    assert_contains(c, "<v>9</v>");
+    free(c);
+    c = cell_xml(sheet, "H4"); /* C = 6 < 9 */
+    assert_contains(c, "<v>対応不要</v>");
+    free(c);
+
+    free(sheet);
+    ky_book_free(book);
+}
+
+static void test_register__document_properties(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *core = read_entry(f->path, "docProps/core.xml");
+    assert_non_null(core);
+
+    assert_contains(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T22:13:20Z"
+                          "</dcterms:created>");
+    assert_contains(core, "<dc:creator>kyokun</dc:creator>");
+    assert_contains(core, "<dc:title>guide-case</dc:title>");
+
+    free(core);
+    ky_book_free(book);
+}
+
+static void test_register__same_bytes_twice(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    add_lesson(book);
+    add_incidents(book);
+    write_book(f, book, KY_LANG_JA, f->path);
+    write_book(f, book, KY_LANG_JA, f->path2);
+
+    size_t size1, size2;
+    char *first = read_file(f->path, &size1);
+    char *second = read_file(f->path2, &size2);
+    assert_true(size1 > 0);
+    assert_int_equal(size1, size2);
+    assert_memory_equal(first, second, size1);
+
+    free(first);
+    free(second);
+    ky_book_free(book);
+}
+
+static void test_register__text_never_formula(void **state)
+{
+    fixture *f = *state;
+    static const char *const texts[] = {
+        "====区切り====", "=HYPERLINK(\"http://example.invalid\",\"詳細\")", "+81-3-1234-5678",
+        "-", "@SUM(1,1)",
+    };
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    for (size_t i = 0; i < 5; i++) {
+        ky_risk *risk = add_risk(book, "1", 1, 1, "1", NULL, 0);
+        free(risk->content);
+        risk->content = strdup(texts[i]);
+    }
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_non_null(sheet);
+    assert_non_null(strings);
+
+    /* Only C and the decision of each row are formulas. */
+    assert_int_equal(count_of(sheet, "<f>"), 2 * 5);
+    assert_contains(strings, "<t>====区切り====</t>");
+    assert_contains(strings, "<t>=HYPERLINK(\"http://example.invalid\",\"詳細\")</t>");
+    assert_contains(strings, "<t>+81-3-1234-5678</t>");
+    assert_contains(strings, "<t>-</t>");
+    assert_contains(strings, "<t>@SUM(1,1)</t>");
+
+    free(sheet);
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__unsafe_text_cleaned(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    ky_risk *controls = add_risk(book, "1", 1, 1, "1", NULL, 0);
+    free(controls->content);
+    controls->content = strdup("log\x1b[0m\x01 end\x0b");
+    ky_risk *invalid = add_risk(book, "2", 1, 1, "1", NULL, 0);
+    free(invalid->content);
+    invalid->content = strdup("\x8F\xE1\x8A\x51");
+    ky_risk *escapes = add_risk(book, "3", 1, 1, "1", NULL, 0);
+    free(escapes->content);
+    escapes->content = strdup("_x000D_ foo_x12345.txt\r\nnext");
+
+    /* 40,000 characters of 3 bytes each; the cell keeps 32,760 and the 7-character marker. */
+    ky_risk *long_text = add_risk(book, "4", 1, 1, "1", NULL, 0);
+    free(long_text->content);
+    ky_buf text = {0};
+    for (size_t i = 0; i < 40000; i++)
+        assert_int_equal(ky_buf_puts(&text, "あ"), 0);
+    long_text->content = ky_buf_take(&text);
+
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_non_null(strings);
+
+    assert_contains(strings, "<t>log[0m end</t>");
+    assert_contains(strings, "<t>\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDQ</t>");
+    assert_contains(strings, "_x005F_x000D_ foo_x12345.txt\nnext</t>");
+
+    ky_buf expected = {0};
+    assert_int_equal(ky_buf_puts(&expected, "<t>"), 0);
+    for (size_t i = 0; i < 32760; i++)
+        assert_int_equal(ky_buf_puts(&expected, "あ"), 0);
+    assert_int_equal(ky_buf_puts(&expected, "…(以下省略)</t>"), 0);
+    assert_contains(strings, expected.data);
+    ky_buf_free(&expected);
+
+    assert_true(has_code(f, "risk-register.control-characters"));
+    assert_true(has_code(f, "risk-register.invalid-utf8"));
+    assert_true(has_code(f, "risk-register.truncated"));
+    assert_int_equal(ky_ctx_count(f->ctx, KY_SEV_WARNING), 3);
+
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__typed_c_in_note(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    add_risk(book, "1", 3, 1, "3", "4", 4);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+
+    char *c = cell_xml(sheet, "G4");
+    assert_contains(c, "<v>3</v>");
+    free(c);
+    c = cell_xml(sheet, "L4");
+    assert_contains(c, "t=\"s\"");
+    free(c);
+    assert_contains(strings, "<t>入力の C リスク値: 4 (A×B = 3)</t>");
+    assert_contains(strings, "<t>guide.xlsx / リスク管理表 / 4行目</t>");
+
+    free(sheet);
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__english_labels(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    write_book(f, book, KY_LANG_EN, f->path);
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+
+    assert_contains(workbook, "<sheet name=\"Risk register\"");
+    assert_contains(workbook, "<sheet name=\"Lessons\"");
+    assert_contains(workbook, "<definedName name=\"Threshold\">'Risk register'!$G$2</definedName>");
+    char *c = cell_xml(sheet, "H4");
+    assert_contains(c, "IF(G4&gt;=Threshold,\"Respond\",\"Accept\")");
+    assert_contains(c, "<v>Respond</v>");
+    free(c);
+    assert_contains(strings, "<t>C Risk value</t>");
+
+    free(workbook);
+    free(sheet);
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__lesson_and_incident_sheets(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    add_lesson(book);
+    add_incidents(book);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_non_null(incidents);
+
+    assert_contains(workbook, "<sheet name=\"障害一覧\"");
+    assert_contains(strings, "<t>根本原因1\n根本原因2</t>");
+    assert_contains(strings, "<t>仮想化\n共同利用</t>");
+
+    char *c = cell_xml(incidents, "C2");
+    assert_contains(c, "<v>45383</v>");
+    free(c);
+    c = cell_xml(incidents, "G2");
+    assert_contains(c, "<v>12000000</v>");
+    free(c);
+    c = cell_xml(incidents, "C3");
+    assert_contains(c, "t=\"s\"");
+    free(c);
+    assert_contains(strings, "<t>4月上旬</t>");
+    assert_contains(strings, "<t>不明</t>");
+
+    free(workbook);
+    free(incidents);
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__no_incident_sheet(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    write_book(f, book, KY_LANG_JA, f->path);
+
+    char *lessons = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    assert_non_null(lessons);
+    assert_null(incidents);
+
+    free(lessons);
+    ky_book_free(book);
+}
+
+static void test_register__unwritable_path_error(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    char path[160];
+    snprintf(path, sizeof path, "%s/missing/register.xlsx", f->dir);
+    ky_write_options options = {
+        .version = KY_WRITE_OPTIONS_VERSION,
+        .timestamp = 1700000000,
+        .target = "out/register.xlsx",
+    };
+
+    int rc = f->plugin->write(f->ctx, book, &options, path);
+    assert_true(rc < 0);
+    const ky_error *error = ky_error_last(f->ctx);
+    assert_non_null(error);
+    assert_int_equal(error->code, rc);
+    assert_string_equal(error->loc.file, "out/register.xlsx");
+
+    ky_error_clear(f->ctx);
+    ky_book_free(book);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_register__risk_formulas_cached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__threshold_from_book, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__document_properties, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__same_bytes_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__text_never_formula, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__unsafe_text_cleaned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__typed_c_in_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__english_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__lesson_and_incident_sheets, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_register__no_incident_sheet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__unwritable_path_error, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
