@@ -90,7 +90,7 @@ KY_EXPORT void ky_diag_emit(ky_ctx *ctx, ky_severity severity, const char *code,
 
 /** @brief Same as ky_diag_emit() with a va_list. */
 KY_EXPORT void ky_diag_emitv(ky_ctx *ctx, ky_severity severity, const char *code,
-                             const ky_loc *loc, const char *fmt, va_list args);
+                             const ky_loc *loc, const char *fmt, va_list args) KY_PRINTF(5, 0);
 
 /**
  * @brief Count the diagnostics emitted so far at a severity.
