@@ -2,6 +2,7 @@
 /* Growable buffers, UTF-8 helpers and shortest round-trip number formatting. */
 #include "formats/ky_text.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,11 +184,23 @@ char *ky_format_number(double value, char out[32])
         strcpy(out, "0");
         return out;
     }
-    /* The first precision that reads back exactly is the shortest form. */
-    for (int precision = 1; precision <= 17; precision++) {
+    /* The first precision that reads back exactly gives the shortest digits. */
+    int precision = 1;
+    for (; precision <= 17; precision++) {
         snprintf(out, 32, "%.*g", precision, value);
         if (strtod(out, NULL) == value)
             break;
+    }
+
+    /* %g switches to an exponent once the exponent reaches the precision
+     * (1200 at precision 2 is "1.2e+03"). Like Python's repr, write plain
+     * digits for exponents from -4 to 15 and keep the exponent elsewhere. */
+    if (strchr(out, 'e')) {
+        int exponent = (int)floor(log10(fabs(value)));
+        if (exponent >= -4 && exponent < 16) {
+            int decimals = precision - 1 - exponent;
+            snprintf(out, 32, "%.*f", decimals > 0 ? decimals : 0, value);
+        }
     }
     return out;
 }

@@ -23,6 +23,14 @@ static void test_format_number__shortest_round_trip(void **state)
     assert_string_equal(ky_format_number(0.30000000000000004, out), "0.30000000000000004");
     assert_string_equal(ky_format_number(1e300, out), "1e+300");
     assert_string_equal(ky_format_number(123456789012, out), "123456789012");
+    assert_string_equal(ky_format_number(1200, out), "1200");
+    assert_string_equal(ky_format_number(100, out), "100");
+    assert_string_equal(ky_format_number(1000000, out), "1000000");
+    assert_string_equal(ky_format_number(-12000000, out), "-12000000");
+    assert_string_equal(ky_format_number(1e15, out), "1000000000000000");
+    assert_string_equal(ky_format_number(1e16, out), "1e+16");
+    assert_string_equal(ky_format_number(0.0001, out), "0.0001");
+    assert_string_equal(ky_format_number(0.00001, out), "1e-05");
 }
 
 static void test_date_serial__known_days(void **state)
