@@ -169,7 +169,7 @@ typedef struct ky_sheet_report {
     ky_table_kind kind;
     int confidence;        /**< 0-100. */
     uint32_t header_row;   /**< 1-based first header row, 0 when no header was found. */
-    uint32_t header_rows;  /**< Number of header rows (1 or 2). */
+    uint32_t header_rows;  /**< Number of header rows: 1 or 2, up to 3 for a status table. */
     size_t rows_total;     /**< Rows from 1 to the last non-empty row. */
     size_t rows_mapped;    /**< Rows that became records. */
     ky_skip_counts skipped;

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of the mapping: the entry point that maps an in-memory
+ * grid (tests use it without files or plugins) and the per-sheet state that
+ * mapping.c shares with the files mapping one kind of table each.
+ */
+#ifndef KYOKUN_MAPPING_INTERNAL_H
+#define KYOKUN_MAPPING_INTERNAL_H
+
+#include "grid.h"
+#include "kyokun/mapping.h"
+
+/** Rows searched for a header, from the top of a sheet. */
+#define KY_HEADER_SEARCH_ROWS 30
+
+/**
+ * @brief Add a report for every sheet of `grid` to `book` and map the sheets
+ *        into records. Sets book->threshold from the options and book->title
+ *        from the file's base name when it is NULL.
+ * @param file Input path stored in the reports and named in diagnostics.
+ * @param options Mapping options, or NULL for defaults.
+ * @return 0, KY_ENOMEM, or KY_ERROR when a sheet's row counts do not add up
+ *         (a bug, reported on ctx).
+ */
+KY_EXPORT int ky_mapping__add_grid(ky_ctx *ctx, ky_book *book, const ky_grid *grid,
+                                   const char *file, const ky_map_options *options);
+
+/** Row class: the reason a row was mapped or skipped. Each row of a sheet gets exactly one. */
+typedef enum ky_row_class {
+    KY_ROW_DATA = 0,     /**< A row for the table's mapper to read. */
+    KY_ROW_MAPPED,       /**< Read into a record. */
+    KY_ROW_BLANK,
+    KY_ROW_TITLE,
+    KY_ROW_HEADER,
+    KY_ROW_NOTE,
+    KY_ROW_UNREADABLE
+} ky_row_class;
+
+/** State of the sheet being mapped. Rows and columns are 0-based. */
+typedef struct ky_map_sheet {
+    ky_ctx *ctx;
+    ky_book *book;
+    const ky_grid_sheet *grid;
+    ky_sheet_report *report;
+    int threshold;
+    uint32_t header_row;     /**< First header row. */
+    uint32_t data_row;       /**< First row below the header. */
+    uint32_t last_wide_row;  /**< Last row with two or more values (notes lie below it). */
+    uint32_t col_count;      /**< Columns described by the arrays below. */
+    const char **fields;     /**< Field per column, NULL when unmapped. */
+    char **labels;           /**< Header per column on one line, NULL when the header is blank. */
+    char **keys;             /**< Normalised lowest header cell per column, for repeated headers. */
+    double *scales;          /**< Unit per column for plain numbers (千円 -> 1000). */
+} ky_map_sheet;
+
+/* Shared helpers (mapping.c). */
+ky_loc ky_mapping__loc(const ky_map_sheet *map, uint32_t row, uint32_t col);
+const ky_cell *ky_mapping__value(const ky_map_sheet *map, uint32_t row, uint32_t col);
+ky_row_class ky_mapping__classify(const ky_map_sheet *map, uint32_t row);
+int ky_mapping__column(const ky_map_sheet *map, const char *field);
+int ky_mapping__reserve(void **items, size_t count, size_t more, size_t size);
+int ky_mapping__extras(const ky_map_sheet *map, uint32_t row, ky_extras *extras);
+
+/*
+ * Table mappers: each walks the rows from data_row to the end, reads the
+ * rows classified KY_ROW_DATA and stores one class per row in `classes`.
+ */
+int ky_mapping__incidents(ky_map_sheet *map, ky_row_class *classes);
+int ky_mapping__risks(ky_map_sheet *map, ky_row_class *classes);
+int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes);
+int ky_mapping__why(ky_map_sheet *map, ky_row_class *classes);
+int ky_mapping__status(ky_map_sheet *map, ky_row_class *classes, uint32_t upper, uint32_t lower);
+
+#endif

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mapping the tables that hold one record a row: incident lists (障害一覧),
+ * risk tables (リスク管理表) and lesson tables (教訓), where a lesson may also
+ * continue over the rows below its first.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/ky_text.h"
+#include "kyokun/i18n.h"
+#include "mapping.h"
+#include "values.h"
+
+/* ------------------------------------------------------------------------ */
+/* Cell access by field                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Columns of the fields a mapper reads, looked up once per sheet. */
+typedef struct field_columns {
+    const char *const *names;
+    int cols[16];
+    size_t count;
+    bool own_cells; /**< Ignore merged ranges: a lesson's merged cells are not repeated per row. */
+} field_columns;
+
+static void find_columns(const ky_map_sheet *map, field_columns *columns)
+{
+    for (size_t i = 0; i < columns->count; i++)
+        columns->cols[i] = ky_mapping__column(map, columns->names[i]);
+}
+
+static const ky_cell *field_cell(const ky_map_sheet *map, const field_columns *columns,
+                                 size_t field, uint32_t row)
+{
+    int col = columns->cols[field];
+    if (col < 0)
+        return NULL;
+    if (columns->own_cells) {
+        const ky_cell *cell = ky_grid__cell(map->grid, row, (uint32_t)col);
+        return ky_value__is_blank(cell) ? NULL : cell;
+    }
+    return ky_mapping__value(map, row, (uint32_t)col);
+}
+
+/* Store a field's text (trimmed) in *out, leaving *out NULL for a blank cell. */
+static int take_text(const ky_map_sheet *map, const field_columns *columns, size_t field,
+                     uint32_t row, char **out)
+{
+    const ky_cell *cell = field_cell(map, columns, field, row);
+    if (!cell)
+        return 0;
+    char *text = ky_value__cell_text(cell);
+    if (!text)
+        return KY_ENOMEM;
+    *out = ky_value__trim(text, strlen(text));
+    free(text);
+    return *out ? 0 : KY_ENOMEM;
+}
+
+static bool any_value(const ky_map_sheet *map, const field_columns *columns, const size_t *fields,
+                      size_t count, uint32_t row)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (field_cell(map, columns, fields[i], row))
+            return true;
+    }
+    return false;
+}
+
+/* Column header for messages, or the column letter when it has none. */
+static const char *column_label(const ky_map_sheet *map, int col, char letters[8])
+{
+    if (col >= 0 && (uint32_t)col < map->col_count && map->labels[col])
+        return map->labels[col];
+    return ky_col_name(col < 0 ? 0 : (uint32_t)col, letters);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Incident list                                                            */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    INC_ID, INC_SUMMARY, INC_OCCURRED, INC_SYSTEM, INC_CAUSE, INC_IMPACT, INC_DAMAGE, INC_EFFORT,
+    INC_FIELDS
+};
+
+static const char *const incident_fields[INC_FIELDS] = {
+    "id", "summary", "occurred", "system", "main_cause", "external_impact", "damage", "effort",
+};
+
+/* Convert the date, amount and effort of an incident, warning about what cannot be read. */
+static void convert_incident(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                             ky_incident *incident)
+{
+    char letters[8];
+    const ky_cell *cell = field_cell(map, columns, INC_OCCURRED, row);
+    if (cell) {
+        incident->occurred = ky_value__date(cell);
+        if (isnan(incident->occurred)) {
+            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                         KY_("unreadable date \"%s\" in column \"%s\": expected a date cell or "
+                             "text such as 2024/4/1, 2024-04-01 or 2024年4月1日. The text is kept"),
+                         incident->occurred_text,
+                         column_label(map, columns->cols[INC_OCCURRED], letters));
+        }
+    }
+
+    int col = columns->cols[INC_DAMAGE];
+    cell = field_cell(map, columns, INC_DAMAGE, row);
+    if (cell) {
+        incident->damage_yen = ky_value__yen(cell, map->scales[col]);
+        if (isnan(incident->damage_yen)) {
+            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-amount", &loc,
+                         KY_("unreadable amount \"%s\" in column \"%s\": expected yen as a "
+                             "number, or text such as 1,200,000円, 120万円 or 1.5億円. The text is kept"),
+                         incident->damage_text, column_label(map, col, letters));
+        }
+    }
+
+    col = columns->cols[INC_EFFORT];
+    cell = field_cell(map, columns, INC_EFFORT, row);
+    if (cell) {
+        incident->effort_pm = ky_value__person_months(cell, map->scales[col]);
+        if (isnan(incident->effort_pm)) {
+            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-effort", &loc,
+                         KY_("unreadable effort \"%s\" in column \"%s\": expected person-months "
+                             "as a number, or text such as 3人月, 10人日 or 40時間. The text is kept"),
+                         incident->effort_text, column_label(map, col, letters));
+        }
+    }
+}
+
+int ky_mapping__incidents(ky_map_sheet *map, ky_row_class *classes)
+{
+    field_columns columns = {.names = incident_fields, .count = INC_FIELDS};
+    find_columns(map, &columns);
+    static const size_t keys[] = {INC_SUMMARY, INC_OCCURRED, INC_SYSTEM, INC_CAUSE};
+    ky_book *book = map->book;
+
+    int status = ky_mapping__reserve((void **)&book->incidents, book->incident_count,
+                                     map->grid->row_count - map->data_row, sizeof *book->incidents);
+    for (uint32_t r = map->data_row; r < map->grid->row_count && status == 0; r++) {
+        if (classes[r] != KY_ROW_DATA)
+            continue;
+        if (!any_value(map, &columns, keys, sizeof keys / sizeof keys[0], r)) {
+            classes[r] = KY_ROW_UNREADABLE;
+            continue;
+        }
+        classes[r] = KY_ROW_MAPPED;
+
+        ky_incident *incident = &book->incidents[book->incident_count++];
+        memset(incident, 0, sizeof *incident);
+        incident->occurred = incident->damage_yen = incident->effort_pm = NAN;
+        incident->origin = (ky_origin){map->report->file, map->report->sheet, r + 1};
+
+        char **targets[INC_FIELDS] = {
+            &incident->id, &incident->summary, &incident->occurred_text, &incident->system,
+            &incident->main_cause, &incident->external_impact, &incident->damage_text,
+            &incident->effort_text,
+        };
+        for (size_t f = 0; f < INC_FIELDS && status == 0; f++)
+            status = take_text(map, &columns, f, r, targets[f]);
+        if (status == 0)
+            convert_incident(map, &columns, r, incident);
+        if (status == 0)
+            status = ky_mapping__extras(map, r, &incident->extras);
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Risk table                                                               */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    RISK_NO, RISK_CATEGORY, RISK_CONTENT, RISK_IMPACT, RISK_A, RISK_B, RISK_C, RISK_DECISION,
+    RISK_RESPONSE, RISK_LESSON, RISK_FIELDS
+};
+
+static const char *const risk_fields[RISK_FIELDS] = {
+    "no", "category", "content", "impact", "a", "b", "c", "decision", "response", "lesson_id",
+};
+
+/* Read level A or B. An unreadable value is kept as text, warned about and read as 0. */
+static int read_level(const ky_map_sheet *map, const field_columns *columns, size_t field,
+                      uint32_t row, const char *text)
+{
+    const ky_cell *cell = field_cell(map, columns, field, row);
+    if (!cell)
+        return 0;
+    int level = ky_value__level(cell);
+    if (level == 0) {
+        char letters[8];
+        int col = columns->cols[field];
+        ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-level", &loc,
+                     KY_("invalid level \"%s\" in column \"%s\": expected 1-3 or 高/中/低 "
+                         "(大/中/小 and H/M/L are read too). Correct the cell. Until then the "
+                         "text is kept and the risk value C stays unknown"),
+                     text, column_label(map, col, letters));
+    }
+    return level;
+}
+
+/* Compute C = A x B, compare it with a C typed in the sheet and decide the response. */
+static void score_risk(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                       ky_risk *risk)
+{
+    risk->a = read_level(map, columns, RISK_A, row, risk->a_text);
+    risk->b = read_level(map, columns, RISK_B, row, risk->b_text);
+    risk->c = risk->a * risk->b;
+    risk->needs_response = risk->c > 0 && risk->c >= map->threshold;
+
+    const ky_cell *cell = field_cell(map, columns, RISK_C, row);
+    if (!cell)
+        return;
+    char letters[8];
+    int col = columns->cols[RISK_C];
+    ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+    if (!ky_value__integer(cell, &risk->c_typed)) {
+        risk->c_typed = 0;
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-risk-value", &loc,
+                     KY_("invalid risk value \"%s\" in column \"%s\": expected a whole number "
+                         "A x B. The text is kept and C is computed from A and B"),
+                     risk->c_text, column_label(map, col, letters));
+        return;
+    }
+    if (risk->c > 0 && risk->c_typed != risk->c) {
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.risk-value-mismatch", &loc,
+                     KY_("risk value C in column \"%s\" is %d, but A x B = %d x %d = %d. "
+                         "Correct C or the levels. The computed value %d is used"),
+                     column_label(map, col, letters), risk->c_typed, risk->a, risk->b, risk->c,
+                     risk->c);
+    }
+}
+
+int ky_mapping__risks(ky_map_sheet *map, ky_row_class *classes)
+{
+    field_columns columns = {.names = risk_fields, .count = RISK_FIELDS};
+    find_columns(map, &columns);
+    static const size_t keys[] = {RISK_CATEGORY, RISK_CONTENT, RISK_A, RISK_B};
+    ky_book *book = map->book;
+
+    int status = ky_mapping__reserve((void **)&book->risks, book->risk_count,
+                                     map->grid->row_count - map->data_row, sizeof *book->risks);
+    for (uint32_t r = map->data_row; r < map->grid->row_count && status == 0; r++) {
+        if (classes[r] != KY_ROW_DATA)
+            continue;
+        if (!any_value(map, &columns, keys, sizeof keys / sizeof keys[0], r)) {
+            classes[r] = KY_ROW_UNREADABLE;
+            continue;
+        }
+        classes[r] = KY_ROW_MAPPED;
+
+        ky_risk *risk = &book->risks[book->risk_count++];
+        memset(risk, 0, sizeof *risk);
+        risk->origin = (ky_origin){map->report->file, map->report->sheet, r + 1};
+
+        char **targets[RISK_FIELDS] = {
+            &risk->no, &risk->category, &risk->content, &risk->impact, &risk->a_text,
+            &risk->b_text, &risk->c_text, &risk->decision_text, &risk->response, &risk->lesson_id,
+        };
+        for (size_t f = 0; f < RISK_FIELDS && status == 0; f++)
+            status = take_text(map, &columns, f, r, targets[f]);
+        if (status == 0)
+            score_risk(map, &columns, r, risk);
+        if (status == 0)
+            status = ky_mapping__extras(map, r, &risk->extras);
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lesson table                                                             */
+/* ------------------------------------------------------------------------ */
+
+enum {
+    LES_ID, LES_TITLE, LES_PROBLEM, LES_DIRECT, LES_ROOT, LES_RECURRENCE, LES_PREVENTIVE,
+    LES_EFFECT, LES_LESSON, LES_PURPOSES, LES_IMPORTANCE, LES_LIFECYCLE, LES_SERVICE,
+    LES_KEYWORDS, LES_FIELDS
+};
+
+static const char *const lesson_fields[LES_FIELDS] = {
+    "id", "title", "problem", "direct_causes", "root_causes", "recurrence", "preventive",
+    "effect", "lesson", "purposes", "importance", "lifecycle", "service", "keywords",
+};
+
+/* The list of a list field, or NULL for a text field. */
+static ky_strlist *lesson_list(ky_lesson *lesson, size_t field)
+{
+    switch (field) {
+    case LES_DIRECT: return &lesson->direct_causes;
+    case LES_ROOT: return &lesson->root_causes;
+    case LES_RECURRENCE: return &lesson->recurrence;
+    case LES_PREVENTIVE: return &lesson->preventive;
+    case LES_PURPOSES: return &lesson->classification.purposes;
+    case LES_KEYWORDS: return &lesson->classification.keywords;
+    default: return NULL;
+    }
+}
+
+static char **lesson_text(ky_lesson *lesson, size_t field)
+{
+    switch (field) {
+    case LES_ID: return &lesson->id;
+    case LES_TITLE: return &lesson->title;
+    case LES_PROBLEM: return &lesson->problem;
+    case LES_EFFECT: return &lesson->effect;
+    case LES_LESSON: return &lesson->lesson;
+    case LES_IMPORTANCE: return &lesson->classification.importance;
+    case LES_LIFECYCLE: return &lesson->classification.lifecycle;
+    case LES_SERVICE: return &lesson->classification.service;
+    default: return NULL;
+    }
+}
+
+/* Add a row's values to a lesson: list cells become items, text cells are
+   set or, on a continuation row, appended on a new line. */
+static int fill_lesson(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                       ky_lesson *lesson)
+{
+    for (size_t f = 0; f < LES_FIELDS; f++) {
+        char *text = NULL;
+        int status = take_text(map, columns, f, row, &text);
+        if (status != 0)
+            return status;
+        if (!text)
+            continue;
+        ky_strlist *list = lesson_list(lesson, f);
+        if (list) {
+            status = ky_value__split_list(text, f == LES_PURPOSES || f == LES_KEYWORDS, list);
+            free(text);
+        } else {
+            char **target = lesson_text(lesson, f);
+            if (f == LES_ID) {
+                /* Ids are compared with the ones cited in why-why analyses, so fold "Ｇ７" to "G7". */
+                char *folded = ky_value__fold_width(text, strlen(text));
+                free(text);
+                text = folded;
+                if (!text)
+                    return KY_ENOMEM;
+            }
+            if (!*target) {
+                *target = text;
+            } else {
+                ky_buf joined = {0};
+                status = ky_buf_printf(&joined, "%s\n%s", *target, text);
+                free(text);
+                if (status == 0) {
+                    free(*target);
+                    *target = ky_buf_take(&joined);
+                }
+                ky_buf_free(&joined);
+            }
+        }
+        if (status != 0)
+            return status;
+    }
+    return 0;
+}
+
+int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes)
+{
+    field_columns columns = {.names = lesson_fields, .count = LES_FIELDS, .own_cells = true};
+    find_columns(map, &columns);
+    static const size_t starts[] = {LES_ID, LES_TITLE};
+    static const size_t keys[] = {LES_PROBLEM, LES_LESSON};
+    ky_book *book = map->book;
+
+    int status = ky_mapping__reserve((void **)&book->lessons, book->lesson_count,
+                                     map->grid->row_count - map->data_row, sizeof *book->lessons);
+    ky_lesson *current = NULL;
+    for (uint32_t r = map->data_row; r < map->grid->row_count && status == 0; r++) {
+        if (classes[r] != KY_ROW_DATA)
+            continue;
+
+        /* A row with an id or a title starts a lesson. A row without one
+           continues the lesson above, or starts one when there is none. */
+        bool starts_lesson = any_value(map, &columns, starts, 2, r) ||
+                             (!current && any_value(map, &columns, keys, 2, r));
+        if (!starts_lesson && !current) {
+            classes[r] = KY_ROW_UNREADABLE;
+            continue;
+        }
+        classes[r] = KY_ROW_MAPPED;
+        if (starts_lesson) {
+            current = &book->lessons[book->lesson_count++];
+            memset(current, 0, sizeof *current);
+            current->origin = (ky_origin){map->report->file, map->report->sheet, r + 1};
+        }
+        status = fill_lesson(map, &columns, r, current);
+        if (status == 0)
+            status = ky_mapping__extras(map, r, &current->extras);
+    }
+    return status;
+}

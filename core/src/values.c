@@ -1,0 +1,751 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Value conversions for the mapping. Text is read after folding full-width
+ * ASCII (U+FF01-U+FF5E) to ASCII, because Japanese sheets mix both widths in
+ * numbers, units and codes. The text kept in records stays as written.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/ky_date.h"
+#include "formats/ky_text.h"
+#include "values.h"
+
+/* ------------------------------------------------------------------------ */
+/* Code points and folding                                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000 || cp == 0xA0;
+}
+
+size_t ky_value__next(const char *text, size_t len, uint32_t *cp)
+{
+    size_t n = ky_utf8_decode((const unsigned char *)text, len, cp);
+    if (*cp >= 0xFF01 && *cp <= 0xFF5E)
+        *cp -= 0xFEE0;
+    else if (*cp == 0x3000)
+        *cp = ' ';
+    return n;
+}
+
+char *ky_value__fold_width(const char *text, size_t len)
+{
+    ky_buf out = {0};
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = ky_value__next(text + i, len - i, &cp);
+        char bytes[4];
+        if (ky_buf_append(&out, bytes, ky_utf8_encode(cp, bytes)) != 0) {
+            ky_buf_free(&out);
+            return NULL;
+        }
+        i += n;
+    }
+    return ky_buf_take(&out);
+}
+
+/* Find the bytes of `text` without leading and trailing white space. */
+static void trim_span(const char *text, size_t len, size_t *start, size_t *end)
+{
+    size_t i = 0;
+    size_t first = len;
+    size_t last = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = ky_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        if (!is_space(cp)) {
+            if (first == len)
+                first = i;
+            last = i + n;
+        }
+        i += n;
+    }
+    *start = first == len ? len : first;
+    *end = first == len ? len : last;
+}
+
+char *ky_value__trim(const char *text, size_t len)
+{
+    size_t start;
+    size_t end;
+    trim_span(text, len, &start, &end);
+    return ky_strndup(text + start, end - start);
+}
+
+/* Fold width, trim and lower-case ASCII: the form that value parsers read. */
+static char *parse_form(const ky_cell *cell)
+{
+    if (!cell || cell->type != KY_CELL_TEXT || !cell->text)
+        return NULL;
+    char *folded = ky_value__fold_width(cell->text, cell->len);
+    if (!folded)
+        return NULL;
+    char *trimmed = ky_value__trim(folded, strlen(folded));
+    free(folded);
+    if (!trimmed)
+        return NULL;
+    for (char *p = trimmed; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return trimmed;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cells                                                                    */
+/* ------------------------------------------------------------------------ */
+
+char *ky_value__cell_text(const ky_cell *cell)
+{
+    if (!cell)
+        return NULL;
+    /* Whole numbers are written out in full: ky_format_number() picks the
+       shortest round-trip form, which can be "1.2e+03" for 1200. */
+    if (cell->type == KY_CELL_NUMBER && cell->number == floor(cell->number) &&
+        fabs(cell->number) < 1e15) {
+        char digits[32];
+        snprintf(digits, sizeof digits, "%.0f", cell->number);
+        return ky_strdup(digits);
+    }
+    ky_buf out = {0};
+    if (ky_cell_append_text(cell, &out) != 0) {
+        ky_buf_free(&out);
+        return NULL;
+    }
+    return ky_buf_take(&out);
+}
+
+bool ky_value__is_blank(const ky_cell *cell)
+{
+    if (!cell || cell->type == KY_CELL_EMPTY)
+        return true;
+    if (cell->type != KY_CELL_TEXT)
+        return false;
+    size_t start;
+    size_t end;
+    trim_span(cell->text ? cell->text : "", cell->text ? cell->len : 0, &start, &end);
+    return start == end;
+}
+
+int ky_value__level(const ky_cell *cell)
+{
+    if (!cell)
+        return 0;
+    if (cell->type == KY_CELL_NUMBER) {
+        double n = cell->number;
+        return (n == 1 || n == 2 || n == 3) ? (int)n : 0;
+    }
+    char *text = parse_form(cell);
+    if (!text)
+        return 0;
+
+    static const struct {
+        const char *text;
+        int level;
+    } names[] = {
+        {"1", 1}, {"2", 2}, {"3", 3},
+        {"低", 1}, {"中", 2}, {"高", 3},
+        {"小", 1}, {"大", 3},
+        {"l", 1}, {"m", 2}, {"h", 3},
+        {"low", 1}, {"medium", 2}, {"mid", 2}, {"high", 3},
+    };
+    int level = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(text, names[i].text) == 0) {
+            level = names[i].level;
+            break;
+        }
+    }
+    free(text);
+    return level;
+}
+
+bool ky_value__integer(const ky_cell *cell, int *out)
+{
+    if (!cell)
+        return false;
+    if (cell->type == KY_CELL_NUMBER) {
+        double n = cell->number;
+        if (n != floor(n) || n < -1e9 || n > 1e9)
+            return false;
+        *out = (int)n;
+        return true;
+    }
+    char *text = parse_form(cell);
+    if (!text)
+        return false;
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    bool ok = end != text && *end == '\0' && isdigit((unsigned char)text[0]) && n <= 1000000000L;
+    free(text);
+    if (ok)
+        *out = (int)n;
+    return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Amounts, efforts and dates written as text                               */
+/* ------------------------------------------------------------------------ */
+
+/* Read a decimal number with optional sign and "," thousands separators. */
+static bool read_number(const char **cursor, double *out)
+{
+    const char *p = *cursor;
+    char digits[64];
+    size_t n = 0;
+    if (*p == '-' || *p == '+')
+        digits[n++] = *p++;
+    bool any = false;
+    while (n < sizeof digits - 1) {
+        if (isdigit((unsigned char)*p)) {
+            digits[n++] = *p++;
+            any = true;
+        } else if (*p == ',' && any && isdigit((unsigned char)p[1])) {
+            p++;
+        } else if (*p == '.' && isdigit((unsigned char)p[1])) {
+            digits[n++] = *p++;
+        } else {
+            break;
+        }
+    }
+    if (!any)
+        return false;
+    digits[n] = '\0';
+    *out = strtod(digits, NULL);
+    *cursor = p;
+    return true;
+}
+
+static void skip_spaces(const char **cursor)
+{
+    while (**cursor == ' ' || **cursor == '\t')
+        (*cursor)++;
+}
+
+/* Consume `word` at the cursor when it is there. */
+static bool accept(const char **cursor, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(*cursor, word, n) != 0)
+        return false;
+    *cursor += n;
+    return true;
+}
+
+/* Read yen from folded, lower-cased text, or return NAN when it is something else. */
+static double parse_yen(const char *text, double scale)
+{
+    const char *p = text;
+    if (!accept(&p, "¥") && !accept(&p, "￥"))
+        accept(&p, "\\");
+    skip_spaces(&p);
+
+    static const struct {
+        const char *unit;
+        double yen;
+    } units[] = {{"百万", 1e6}, {"億", 1e8}, {"万", 1e4}, {"千", 1e3}};
+    double total = 0;
+    bool any_unit = false;
+    for (;;) {
+        double n;
+        if (!read_number(&p, &n))
+            return NAN;
+        skip_spaces(&p);
+        bool matched = false;
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+            if (accept(&p, units[i].unit)) {
+                total += n * units[i].yen;
+                matched = any_unit = true;
+                break;
+            }
+        }
+        if (!matched) {
+            total += n;
+            break;
+        }
+        skip_spaces(&p);
+        if (!isdigit((unsigned char)*p))
+            break;
+    }
+    bool has_yen = accept(&p, "円") || accept(&p, "yen") || accept(&p, "jpy");
+    skip_spaces(&p);
+    if (*p != '\0')
+        return NAN;
+    return (any_unit || has_yen) ? total : total * scale;
+}
+
+double ky_value__yen(const ky_cell *cell, double scale)
+{
+    if (scale <= 0)
+        scale = 1;
+    if (!cell)
+        return NAN;
+    if (cell->type == KY_CELL_NUMBER)
+        return cell->number * scale;
+    char *text = parse_form(cell);
+    if (!text)
+        return NAN;
+    double yen = parse_yen(text, scale);
+    free(text);
+    return yen;
+}
+
+/* Read person-months from folded, lower-cased text, or return NAN when it is something else. */
+static double parse_effort(const char *text, double scale)
+{
+    static const struct {
+        const char *unit;
+        double months;
+    } units[] = {
+        {"人月", 1}, {"ヶ月", 1}, {"か月", 1}, {"カ月", 1}, {"person-months", 1},
+        {"person-month", 1}, {"pm", 1},
+        {"人日", 1 / KY_DAYS_PER_MONTH}, {"日", 1 / KY_DAYS_PER_MONTH},
+        {"person-days", 1 / KY_DAYS_PER_MONTH}, {"days", 1 / KY_DAYS_PER_MONTH},
+        {"人時", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+        {"時間", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+        {"person-hours", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+        {"hours", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+        {"h", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+    };
+    const char *p = text;
+    double n;
+    if (!read_number(&p, &n))
+        return NAN;
+    skip_spaces(&p);
+    double factor = scale;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (accept(&p, units[i].unit)) {
+            factor = units[i].months;
+            break;
+        }
+    }
+    skip_spaces(&p);
+    return *p == '\0' ? n * factor : NAN;
+}
+
+double ky_value__person_months(const ky_cell *cell, double scale)
+{
+    if (scale <= 0)
+        scale = 1;
+    if (!cell)
+        return NAN;
+    if (cell->type == KY_CELL_NUMBER)
+        return cell->number * scale;
+    char *text = parse_form(cell);
+    if (!text)
+        return NAN;
+    double months = parse_effort(text, scale);
+    free(text);
+    return months;
+}
+
+/* Read an unsigned number of 1 to `max_digits` digits. */
+static bool read_int(const char **cursor, int max_digits, int *out)
+{
+    const char *p = *cursor;
+    int value = 0;
+    int digits = 0;
+    while (isdigit((unsigned char)*p) && digits < max_digits) {
+        value = value * 10 + (*p++ - '0');
+        digits++;
+    }
+    if (digits == 0 || isdigit((unsigned char)*p))
+        return false;
+    *cursor = p;
+    *out = value;
+    return true;
+}
+
+/* Read an optional time of day ("10:30", "10:30:15", "10時30分"), or return false when malformed. */
+static bool parse_time_part(const char *p, double *fraction)
+{
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    *fraction = 0;
+    if (*p == 't')
+        p++;
+    skip_spaces(&p);
+    if (*p == '\0')
+        return true;
+    if (!read_int(&p, 2, &hour))
+        return false;
+    if (accept(&p, ":")) {
+        if (!read_int(&p, 2, &minute))
+            return false;
+        if (accept(&p, ":") && !read_int(&p, 2, &second))
+            return false;
+    } else if (accept(&p, "時")) {
+        if (read_int(&p, 2, &minute) && !accept(&p, "分"))
+            return false;
+    } else {
+        return false;
+    }
+    skip_spaces(&p);
+    if (*p != '\0' || hour > 23 || minute > 59 || second > 59)
+        return false;
+    *fraction = (hour * 3600 + minute * 60 + second) / 86400.0;
+    return true;
+}
+
+/* Read "2024/4/1", "2024-04-01", "2024.4.1" or "2024年4月1日", with an optional time. */
+static double parse_date_text(const char *text)
+{
+    const char *p = text;
+    int year;
+    int month;
+    int day;
+    if (!read_int(&p, 4, &year))
+        return NAN;
+
+    bool kanji = accept(&p, "年");
+    char separator = kanji ? '\0' : *p;
+    if (!kanji) {
+        if (separator != '/' && separator != '-' && separator != '.')
+            return NAN;
+        p++;
+    }
+    if (!read_int(&p, 2, &month))
+        return NAN;
+    if (kanji ? !accept(&p, "月") : *p++ != separator)
+        return NAN;
+    if (!read_int(&p, 2, &day))
+        return NAN;
+    if (kanji && !accept(&p, "日"))
+        return NAN;
+    if (!ky_date_valid(year, month, day))
+        return NAN;
+
+    double fraction;
+    if (!parse_time_part(p, &fraction))
+        return NAN;
+    return ky_date_to_serial(year, month, day) + fraction;
+}
+
+double ky_value__date(const ky_cell *cell)
+{
+    if (!cell)
+        return NAN;
+    if (cell->type == KY_CELL_DATE)
+        return cell->number;
+    if (cell->type == KY_CELL_NUMBER) {
+        /* A plain number in a date column is a serial day if it can be one. */
+        return (cell->number >= 1 && cell->number < 2958466) ? cell->number : NAN;
+    }
+    char *text = parse_form(cell);
+    if (!text)
+        return NAN;
+    /* TODO: Japanese era dates (令和6年4月1日, R6.4.1) are not read yet. */
+    double serial = parse_date_text(text);
+    if (isnan(serial)) {
+        ky_date_kind kind;
+        if (!ky_parse_iso_date(text, strlen(text), &serial, &kind))
+            serial = NAN;
+    }
+    free(text);
+    return serial;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lists                                                                    */
+/* ------------------------------------------------------------------------ */
+
+int ky_value__list_push(ky_strlist *list, const char *text, size_t len)
+{
+    char **items = realloc(list->items, (list->count + 1) * sizeof *items);
+    if (!items)
+        return KY_ENOMEM;
+    list->items = items;
+    items[list->count] = ky_strndup(text, len);
+    if (!items[list->count])
+        return KY_ENOMEM;
+    list->count++;
+    return 0;
+}
+
+static bool is_circled_number(uint32_t cp)
+{
+    return (cp >= 0x2460 && cp <= 0x2473) || (cp >= 0x2776 && cp <= 0x277F);
+}
+
+static bool is_digit_cp(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/*
+ * Return the bytes of a bullet at the start of `line` (with the spaces after
+ * it), or 0 when the line has none. Numbers count as bullets only when a
+ * mark follows them ("1.", "1)", "(1)") and no digit follows the mark, so
+ * "3.5 時間" and "2024年" stay text.
+ */
+static size_t bullet_length(const char *line, size_t len)
+{
+    uint32_t cp;
+    size_t i = ky_utf8_decode((const unsigned char *)line, len, &cp);
+    bool bullet = false;
+
+    static const uint32_t marks[] = {0x30FB, 0xFF65, 0x2022, 0x25CF, 0x25CB, 0x25A0, 0x25A1,
+                                     0x25C6, 0x25C7, 0x2023, 0x2043, 0xFF0A, '*', 0xFF0D};
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        bullet = bullet || cp == marks[k];
+    if (is_circled_number(cp))
+        bullet = true;
+
+    uint32_t next = 0;
+    if (i < len)
+        ky_utf8_decode((const unsigned char *)line + i, len - i, &next);
+    if (cp == '-' && !is_digit_cp(next))
+        bullet = true;
+
+    if (!bullet && (is_digit_cp(cp) || cp == '(' || cp == 0xFF08)) {
+        bool open = !is_digit_cp(cp);
+        size_t j = open ? i : 0;
+        size_t digits = 0;
+        while (j < len) {
+            size_t n = ky_utf8_decode((const unsigned char *)line + j, len - j, &cp);
+            if (!is_digit_cp(cp))
+                break;
+            j += n;
+            digits++;
+        }
+        if (digits == 0 || digits > 2 || j >= len)
+            return 0;
+        j += ky_utf8_decode((const unsigned char *)line + j, len - j, &cp);
+        bool closes = cp == ')' || cp == 0xFF09;
+        if (open ? !closes : !(closes || cp == '.' || cp == 0xFF0E || cp == 0x3001))
+            return 0;
+        next = 0;
+        if (j < len)
+            ky_utf8_decode((const unsigned char *)line + j, len - j, &next);
+        if (is_digit_cp(next))
+            return 0;
+        i = j;
+        bullet = true;
+    }
+    if (!bullet)
+        return 0;
+
+    while (i < len) {
+        size_t n = ky_utf8_decode((const unsigned char *)line + i, len - i, &cp);
+        if (!is_space(cp))
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* Append one item, trimmed, or several when `split_commas` is set. */
+static int push_item(ky_strlist *out, const char *text, size_t len, bool split_commas)
+{
+    size_t start = 0;
+    size_t i = 0;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t n = 1;
+        if (i < len)
+            n = ky_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        bool separator = i == len ||
+                         (split_commas && (cp == 0x3001 || cp == ',' || cp == 0xFF0C ||
+                                           cp == ';' || cp == 0xFF1B));
+        if (separator) {
+            size_t first;
+            size_t last;
+            trim_span(text + start, i - start, &first, &last);
+            if (last > first) {
+                int status = ky_value__list_push(out, text + start + first, last - first);
+                if (status != 0)
+                    return status;
+            }
+            start = i + n;
+        }
+        i += n;
+    }
+    return 0;
+}
+
+typedef struct line_span {
+    size_t start;
+    size_t end;
+} line_span;
+
+/* Split text into lines at line breaks and before circled numbers. */
+static int split_lines(const char *text, size_t len, line_span **out, size_t *count)
+{
+    size_t cap = 8;
+    line_span *lines = malloc(cap * sizeof *lines);
+    if (!lines)
+        return KY_ENOMEM;
+    size_t n_lines = 0;
+    size_t start = 0;
+    size_t i = 0;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t n = 1;
+        if (i < len)
+            n = ky_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        bool brk = i == len || cp == '\n' || cp == '\r' || cp == 0x2028;
+        bool circled = i > start && is_circled_number(cp);
+        if (brk || circled) {
+            if (n_lines == cap) {
+                cap *= 2;
+                line_span *grown = realloc(lines, cap * sizeof *lines);
+                if (!grown) {
+                    free(lines);
+                    return KY_ENOMEM;
+                }
+                lines = grown;
+            }
+            lines[n_lines].start = start;
+            lines[n_lines].end = i;
+            n_lines++;
+            start = brk ? i + n : i;
+        }
+        i += n;
+    }
+    *out = lines;
+    *count = n_lines;
+    return 0;
+}
+
+int ky_value__split_list(const char *text, bool split_commas, ky_strlist *out)
+{
+    if (!text)
+        return 0;
+    line_span *lines;
+    size_t count;
+    int status = split_lines(text, strlen(text), &lines, &count);
+    if (status != 0)
+        return status;
+
+    bool bulleted = false;
+    for (size_t k = 0; k < count && !bulleted; k++) {
+        size_t first;
+        size_t last;
+        trim_span(text + lines[k].start, lines[k].end - lines[k].start, &first, &last);
+        bulleted = bullet_length(text + lines[k].start + first, last - first) > 0;
+    }
+
+    /* Collect each item in `item`. In bulleted mode a line without a bullet
+       continues the current item. */
+    ky_buf item = {0};
+    for (size_t k = 0; k < count && status == 0; k++) {
+        size_t first;
+        size_t last;
+        trim_span(text + lines[k].start, lines[k].end - lines[k].start, &first, &last);
+        const char *line = text + lines[k].start + first;
+        size_t len = last - first;
+        if (len == 0)
+            continue;
+        size_t bullet = bulleted ? bullet_length(line, len) : 0;
+        bool starts_item = !bulleted || bullet > 0 || item.len == 0;
+        if (starts_item && item.len > 0) {
+            status = push_item(out, item.data, item.len, split_commas);
+            ky_buf_clear(&item);
+        } else if (!starts_item && status == 0) {
+            status = ky_buf_putc(&item, '\n');
+        }
+        if (status == 0)
+            status = ky_buf_append(&item, line + bullet, len - bullet);
+    }
+    if (status == 0 && item.len > 0)
+        status = push_item(out, item.data, item.len, split_commas);
+    ky_buf_free(&item);
+    free(lines);
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lesson ids in countermeasures                                            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Read the ids in a bracket that opens just before `text`: letters then
+ * digits, separated by commas, 、 or spaces, then a closing bracket. Return
+ * the bytes up to and including the closing bracket, or 0 when the bracket
+ * contains anything else.
+ */
+static size_t read_id_bracket(const char *text, size_t len, ky_strlist *ids, size_t *id_count)
+{
+    size_t i = 0;
+    size_t found = 0;
+    char id[32];
+    uint32_t cp;
+    for (;;) {
+        while (i < len) {
+            size_t n = ky_value__next(text + i, len - i, &cp);
+            if (cp != ' ' && cp != ',' && cp != 0x3001 && cp != 0xFF0C)
+                break;
+            i += n;
+        }
+        if (i >= len)
+            return 0;
+        size_t n = ky_value__next(text + i, len - i, &cp);
+        if (cp == ')' && found > 0) {
+            *id_count = found;
+            return i + n;
+        }
+
+        size_t letters = 0;
+        size_t digits = 0;
+        size_t used = 0;
+        while (i < len) {
+            n = ky_value__next(text + i, len - i, &cp);
+            bool letter = (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+            bool digit = cp >= '0' && cp <= '9';
+            if (letter && digits == 0 && letters < 3)
+                letters++;
+            else if (digit && letters > 0 && digits < 6)
+                digits++;
+            else
+                break;
+            id[used++] = letter ? (char)toupper((int)cp) : (char)cp;
+            i += n;
+        }
+        if (letters == 0 || digits == 0)
+            return 0;
+        if (ky_value__list_push(ids, id, used) != 0)
+            return 0;
+        found++;
+    }
+}
+
+int ky_value__take_lesson_ids(const char *text, char **rest, ky_strlist *ids)
+{
+    *rest = NULL;
+    if (!text)
+        return 0;
+    size_t len = strlen(text);
+    ky_buf kept = {0};
+    size_t i = 0;
+    int status = 0;
+    while (i < len && status == 0) {
+        uint32_t cp;
+        size_t n = ky_value__next(text + i, len - i, &cp);
+        if (cp == '(') {
+            size_t before = ids->count;
+            size_t found = 0;
+            size_t used = read_id_bracket(text + i + n, len - i - n, ids, &found);
+            if (used > 0) {
+                i += n + used;
+                continue;
+            }
+            /* Drop ids a failed bracket had already pushed. */
+            while (ids->count > before)
+                free(ids->items[--ids->count]);
+        }
+        status = ky_buf_append(&kept, text + i, n);
+        i += n;
+    }
+    if (status == 0) {
+        *rest = ky_value__trim(kept.data ? kept.data : "", kept.len);
+        if (!*rest)
+            status = KY_ENOMEM;
+    }
+    ky_buf_free(&kept);
+    return status;
+}

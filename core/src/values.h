@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Value conversions for the mapping: cell text, risk levels, yen amounts,
+ * person-months, dates written as text, list cells split into items and
+ * lesson ids cited in countermeasures.
+ */
+#ifndef KYOKUN_VALUES_H
+#define KYOKUN_VALUES_H
+
+#include <stdbool.h>
+
+#include "kyokun/book.h"
+#include "kyokun/table.h"
+
+/** Working days in a month and hours in a working day, for person-months. */
+#define KY_DAYS_PER_MONTH 20.0
+#define KY_HOURS_PER_DAY 8.0
+
+/**
+ * @brief Decode one code point with full-width ASCII (U+FF01-U+FF5E) folded to
+ *        ASCII and the ideographic space U+3000 folded to a space.
+ * @return Bytes consumed (at least 1 when len > 0).
+ */
+KY_EXPORT size_t ky_value__next(const char *text, size_t len, uint32_t *cp);
+
+/**
+ * @brief Copy text with full-width ASCII folded to ASCII and U+3000 to a space.
+ * @return A new string the caller frees, or NULL when out of memory.
+ */
+KY_EXPORT char *ky_value__fold_width(const char *text, size_t len);
+
+/** @brief Copy text without leading and trailing white space (ASCII and U+3000). */
+KY_EXPORT char *ky_value__trim(const char *text, size_t len);
+
+/**
+ * @brief Format a cell as text: text as it is, numbers in shortest form,
+ *        dates as ISO 8601, booleans as TRUE/FALSE.
+ * @return A new string, NULL for a NULL cell or when out of memory.
+ */
+KY_EXPORT char *ky_value__cell_text(const ky_cell *cell);
+
+/** @brief Return true for NULL, empty cells and text that is only white space. */
+KY_EXPORT bool ky_value__is_blank(const ky_cell *cell);
+
+/**
+ * @brief Read a risk level (impact A or likelihood B): the numbers 1-3 as
+ *        numbers or text (full-width digits too), 高/中/低, 大/中/小, H/M/L
+ *        and high/medium/low mapped to 3/2/1.
+ * @return 1-3, or 0 when the cell contains anything else.
+ */
+KY_EXPORT int ky_value__level(const ky_cell *cell);
+
+/**
+ * @brief Read a whole number from a number cell or from text of digits.
+ * @return true and the number in `out` on success.
+ */
+KY_EXPORT bool ky_value__integer(const ky_cell *cell, int *out);
+
+/**
+ * @brief Read an amount of money in yen: a number, or text with thousands
+ *        separators and the units 円, 千円, 万円, 百万円, 億円 ("1億2000万円" too).
+ * @param scale Yen per unit for a number without a unit, e.g. 1000 when the
+ *        column header says (千円).
+ * @return The amount, or NAN when the cell is not an amount.
+ */
+KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
+
+/**
+ * @brief Read an effort in person-months: a number, or text in 人月, 人日
+ *        (20 days a month) or 時間 (8 hours a day).
+ * @param scale Person-months per unit for a number without a unit.
+ * @return The effort, or NAN when the cell is not an effort.
+ */
+KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
+
+/**
+ * @brief Read a date: a date cell, a serial number, or text such as
+ *        "2024/4/1", "2024-04-01", "2024年4月1日", optionally followed by a
+ *        time "10:30" or "10時30分".
+ * @return The serial day in the 1900 system, or NAN when unreadable.
+ */
+KY_EXPORT double ky_value__date(const ky_cell *cell);
+
+/** @brief Append a copy of `len` bytes of text to a list. @return 0 or KY_ENOMEM. */
+KY_EXPORT int ky_value__list_push(ky_strlist *list, const char *text, size_t len);
+
+/**
+ * @brief Split a list cell into items and append them to `out`. Items are
+ *        separated by line breaks, or, when any line starts with a bullet
+ *        (・, -, ●, ①, "1.", "(1)" ...), by the bulleted lines; an unbulleted
+ *        line then continues the item above. Bullets are removed and items
+ *        trimmed; empty items are dropped.
+ * @param split_commas Also split items on 、 , ， ; ； (keywords, purposes).
+ * @return 0 or KY_ENOMEM.
+ */
+KY_EXPORT int ky_value__split_list(const char *text, bool split_commas, ky_strlist *out);
+
+/**
+ * @brief Find lesson ids cited in brackets, such as "(T16)", "（G７）" or
+ *        "(G7, T16)", append them to `ids` in ASCII ("G7") and return the text
+ *        without the brackets that held them.
+ * @param rest Receives the remaining text, trimmed (caller frees).
+ * @return 0 or KY_ENOMEM.
+ */
+KY_EXPORT int ky_value__take_lesson_ids(const char *text, char **rest, ky_strlist *ids);
+
+#endif

@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for the grid sink and the mapping: header search, kinds, columns,
+ * value conversion, row accounting, why-why trees and status tables. Grids
+ * are built in memory through the sink, so no files or plugins are needed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/ky_date.h"
+#include "grid.h"
+#include "headers.h"
+#include "kyokun/book.h"
+#include "kyokun/diag.h"
+#include "kyokun/registry.h"
+#include "mapping.h"
+#include "values.h"
+
+#define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
+#define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
+#define D(c, v) ((ky_cell){.col = (c), .type = KY_CELL_DATE, .date_kind = KY_DATE_DATE, .number = (v)})
+#define ROW(g, r, ...) \
+    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+            sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
+
+typedef struct captured {
+    char codes[16][48];
+    char messages[16][512];
+    char sheets[16][64];
+    uint32_t rows[16];
+    uint32_t cols[16];
+    size_t count;
+} captured;
+
+static void capture(const ky_diag *diag, void *payload)
+{
+    captured *seen = payload;
+    if (seen->count == 16)
+        return;
+    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
+    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
+    snprintf(seen->sheets[seen->count], sizeof seen->sheets[0], "%s",
+             diag->loc.sheet ? diag->loc.sheet : "");
+    seen->rows[seen->count] = diag->loc.row;
+    seen->cols[seen->count] = diag->loc.col;
+    seen->count++;
+}
+
+static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
+{
+    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
+}
+
+static void begin(ky_grid *grid, const char *name)
+{
+    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
+    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
+}
+
+static void merge(ky_grid *grid, uint32_t r1, uint32_t c1, uint32_t r2, uint32_t c2)
+{
+    ky_range range = {r1, c1, r2, c2};
+    assert_int_equal(ky_grid__sink()->merge(grid, &range), KY_SINK_OK);
+}
+
+static void end(ky_grid *grid)
+{
+    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
+}
+
+typedef struct fixture {
+    ky_grid grid;
+    ky_ctx *ctx;
+    ky_book *book;
+    captured seen;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->ctx = ky_ctx_new();
+    f->book = ky_book_new();
+    ky_ctx_set_handler(f->ctx, capture, KY_SEV_WARNING, &f->seen);
+    ky_grid__init(&f->grid, f->ctx, "/data/2024 incidents.xlsx");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ky_grid__free(&f->grid);
+    ky_book_free(f->book);
+    ky_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static void map(fixture *f)
+{
+    assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, "/data/2024 incidents.xlsx",
+                                          NULL), 0);
+}
+
+static size_t skipped_sum(const ky_sheet_report *report)
+{
+    return report->skipped.blank + report->skipped.title + report->skipped.header +
+           report->skipped.note + report->skipped.unreadable;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Grid                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void test_grid__cells_sparse_and_copied(void **state)
+{
+    fixture *f = *state;
+    char text[] = "障害";
+    begin(&f->grid, "Sheet1");
+    ROW(&f->grid, 2, T(1, text), N(4, 7));
+    text[0] = 'x';
+    end(&f->grid);
+
+    const ky_grid_sheet *sheet = &f->grid.sheets[0];
+    assert_int_equal(sheet->row_count, 3);
+    assert_int_equal(sheet->col_count, 5);
+    assert_null(ky_grid__cell(sheet, 0, 0));
+    assert_null(ky_grid__cell(sheet, 2, 0));
+    assert_null(ky_grid__cell(sheet, 2, 3));
+    assert_null(ky_grid__cell(sheet, 2, 5));
+    assert_null(ky_grid__cell(sheet, 9, 1));
+    assert_string_equal(ky_grid__cell(sheet, 2, 1)->text, "障害");
+    assert_true(ky_grid__cell(sheet, 2, 4)->number == 7);
+}
+
+static void test_grid__merge_lookup(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Sheet1");
+    ROW(&f->grid, 0, T(0, "title"));
+    merge(&f->grid, 5, 1, 8, 2);
+    merge(&f->grid, 0, 0, 0, 6);
+    merge(&f->grid, 2, 0, 10, 0);
+    end(&f->grid);
+
+    const ky_grid_sheet *sheet = &f->grid.sheets[0];
+    assert_int_equal(ky_grid__merge_at(sheet, 0, 6)->last_col, 6);
+    assert_int_equal(ky_grid__merge_at(sheet, 9, 0)->first_row, 2);
+    assert_int_equal(ky_grid__merge_at(sheet, 8, 2)->first_row, 5);
+    assert_null(ky_grid__merge_at(sheet, 9, 1));
+    assert_null(ky_grid__merge_at(sheet, 1, 0));
+}
+
+static void test_grid__limits_rejected(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Sheet1");
+    const ky_cell wide = N(KY_GRID_MAX_COLS, 1);
+    const ky_cell fine = N(0, 1);
+    assert_int_equal(ky_grid__sink()->row(&f->grid, 0, &wide, 1), KY_ELIMIT);
+    assert_int_equal(ky_grid__sink()->row(&f->grid, KY_GRID_MAX_ROWS, &fine, 1), KY_ELIMIT);
+    assert_int_equal(ky_error_last(f->ctx)->code, KY_ELIMIT);
+    assert_int_equal(ky_grid__sink()->row(&f->grid, KY_GRID_MAX_ROWS - 1, &fine, 1), KY_SINK_OK);
+}
+
+static void test_grid__row_outside_sheet_rejected(void **state)
+{
+    fixture *f = *state;
+    const ky_cell cell = N(0, 1);
+    assert_int_equal(ky_grid__sink()->row(&f->grid, 0, &cell, 1), KY_EINVAL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Header search and kinds                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* An incident list under a merged title and a date line. */
+static void incident_sheet(fixture *f)
+{
+    begin(&f->grid, "一覧");
+    ROW(&f->grid, 0, T(0, "2024年度 システム障害一覧"));
+    merge(&f->grid, 0, 0, 0, 5);
+    ROW(&f->grid, 1, T(4, "作成日: 2024/4/1"));
+    ROW(&f->grid, 2, T(0, "No."), T(1, "発生日時"), T(2, "障害の概要"), T(3, "主な原因"),
+        T(4, "障害の影響額\n（千円）"), T(5, "対応工数"), T(6, "担当者"));
+    ROW(&f->grid, 3, N(0, 1), D(1, 45383), T(2, "負荷分散装置の障害でオンライン停止"),
+        T(3, "ハードウェア故障"), N(4, 1200), T(5, "10人日"), T(6, "佐藤"));
+    ROW(&f->grid, 4, N(0, 2), T(1, "2024年5月7日"), T(2, "バッチ遅延"), T(3, "運用手順の誤り"),
+        T(4, "1,200万円"), N(5, 0.5));
+    ROW(&f->grid, 6, N(0, 3), T(1, "2024/6/3 10:30"), T(2, "帳票出力の誤り"),
+        T(3, "ソフトウェアの誤り"), T(4, "約100万円"), T(5, "16時間"));
+    ROW(&f->grid, 7, N(0, 4), T(6, "佐藤"));
+    ROW(&f->grid, 9, T(0, "※影響額は概算"));
+    end(&f->grid);
+}
+
+static void test_header__found_below_title_rows(void **state)
+{
+    fixture *f = *state;
+    incident_sheet(f);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_INCIDENTS);
+    assert_int_equal(report->header_row, 3);
+    assert_int_equal(report->header_rows, 1);
+    assert_int_equal(report->skipped.title, 2);
+    assert_null(report->reason);
+}
+
+static void test_rows__counts_add_up(void **state)
+{
+    fixture *f = *state;
+    incident_sheet(f);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->rows_total, 10);
+    assert_int_equal(report->rows_mapped, 3);
+    assert_int_equal(report->skipped.title, 2);
+    assert_int_equal(report->skipped.header, 1);
+    assert_int_equal(report->skipped.blank, 2);
+    assert_int_equal(report->skipped.note, 1);
+    assert_int_equal(report->skipped.unreadable, 1);
+    assert_int_equal(report->rows_mapped + skipped_sum(report), report->rows_total);
+}
+
+static void test_incidents__values_converted(void **state)
+{
+    fixture *f = *state;
+    incident_sheet(f);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 3);
+    const ky_incident *first = &f->book->incidents[0];
+    assert_string_equal(first->id, "1");
+    assert_string_equal(first->occurred_text, "2024-04-01");
+    assert_true(first->occurred == 45383);
+    assert_string_equal(first->main_cause, "ハードウェア故障");
+    assert_true(first->damage_yen == 1200000);
+    assert_string_equal(first->damage_text, "1200");
+    assert_true(first->effort_pm == 0.5);
+    assert_string_equal(first->effort_text, "10人日");
+
+    const ky_incident *second = &f->book->incidents[1];
+    assert_true(second->occurred == ky_date_to_serial(2024, 5, 7));
+    assert_true(second->damage_yen == 12000000);
+    assert_true(second->effort_pm == 0.5);
+
+    const ky_incident *third = &f->book->incidents[2];
+    assert_true(third->occurred == ky_date_to_serial(2024, 6, 3) + 10.5 / 24);
+    assert_true(isnan(third->damage_yen));
+    assert_string_equal(third->damage_text, "約100万円");
+    assert_true(third->effort_pm == 0.1);
+    assert_int_equal(third->origin.row, 7);
+}
+
+static void test_incidents__unreadable_amount_warned(void **state)
+{
+    fixture *f = *state;
+    incident_sheet(f);
+    map(f);
+
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.invalid-amount");
+    assert_string_equal(f->seen.sheets[0], "一覧");
+    assert_int_equal(f->seen.rows[0], 7);
+    assert_int_equal(f->seen.cols[0], 5);
+}
+
+static void test_columns__unmapped_kept_as_extra(void **state)
+{
+    fixture *f = *state;
+    incident_sheet(f);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->column_count, 7);
+    assert_string_equal(report->columns[6].header, "担当者");
+    assert_null(report->columns[6].field);
+    assert_string_equal(report->columns[4].header, "障害の影響額\n（千円）");
+    assert_string_equal(report->columns[4].field, "damage");
+
+    const ky_incident *first = &f->book->incidents[0];
+    assert_int_equal(first->extras.count, 1);
+    assert_string_equal(first->extras.items[0].header, "担当者");
+    assert_string_equal(first->extras.items[0].value, "佐藤");
+    assert_int_equal(f->book->incidents[1].extras.count, 0);
+}
+
+static void test_header__full_width_names(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Sheet1");
+    ROW(&f->grid, 0, T(0, "ＩＤ"), T(1, "Ｓｕｍｍａｒｙ"), T(2, "Ｏｃｃｕｒｒｅｄ　（ＪＳＴ）"),
+        T(3, "Ｃａｕｓｅ\nＣａｔｅｇｏｒｙ"));
+    ROW(&f->grid, 1, T(0, "INC-1"), T(1, "Login failure"), T(2, "2024-04-01"), T(3, "software"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_INCIDENTS);
+    assert_string_equal(report->columns[0].field, "id");
+    assert_string_equal(report->columns[1].field, "summary");
+    assert_string_equal(report->columns[2].field, "occurred");
+    assert_string_equal(report->columns[3].field, "main_cause");
+    assert_true(f->book->incidents[0].occurred == 45383);
+}
+
+static void test_header__dictionary_is_normalised(void **state)
+{
+    (void)state;
+    size_t count;
+    const ky_header_field *fields = ky_header__fields(&count);
+    for (size_t i = 0; i < count; i++) {
+        for (const char *const *name = fields[i].synonyms; *name; name++) {
+            char *key = ky_header__key(*name, strlen(*name), false);
+            assert_string_equal(key, *name);
+            free(key);
+        }
+    }
+}
+
+static void test_header__key_drops_notes(void **state)
+{
+    (void)state;
+    const char *header = "Ａ：影響度\n（高：３～低：１）";
+    char *key = ky_header__key(header, strlen(header), false);
+    assert_string_equal(key, "a影響度");
+    free(key);
+    char *full = ky_header__key(header, strlen(header), true);
+    assert_string_equal(full, "a影響度高3~低1");
+    free(full);
+}
+
+static void test_sheet__no_header_reported(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "メモ");
+    ROW(&f->grid, 0, T(0, "打合せメモ"));
+    ROW(&f->grid, 2, T(0, "来週までに確認"), T(1, "佐藤"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_UNKNOWN);
+    assert_string_equal(report->reason, "no header row recognised");
+    assert_int_equal(report->header_row, 0);
+    assert_int_equal(report->rows_total, 3);
+    assert_int_equal(report->skipped.unreadable, 2);
+    assert_int_equal(report->skipped.blank, 1);
+    assert_int_equal(report->rows_mapped, 0);
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.no-header");
+    assert_string_equal(f->seen.sheets[0], "メモ");
+}
+
+static void test_book__title_and_threshold(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Sheet1");
+    end(&f->grid);
+    ky_map_options options;
+    ky_map_options_init(&options);
+    assert_int_equal(options.threshold, 5);
+    options.threshold = 4;
+    assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, "/data/2024 incidents.xlsx",
+                                          &options), 0);
+    assert_string_equal(f->book->title, "2024 incidents");
+    assert_int_equal(f->book->threshold, 4);
+    assert_int_equal(f->book->sheet_count, 1);
+    assert_string_equal(f->book->sheets[0].reason, "the sheet is empty");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lessons                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static void test_lessons__lists_split(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "教訓");
+    ROW(&f->grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "根本原因"), T(3, "再発防止策"),
+        T(4, "活用する目的"), T(5, "キーワード"), T(6, "ライフサイクル"), T(7, "運用・サービスプロセス"));
+    ROW(&f->grid, 1, T(0, "Ｇ７"), T(1, "クラウド事業者と利用者が連携したトラブル対応体制を整備すべし"),
+        T(2, "１．運用時のトラブル管理体制が決まっていなかった。\n報告、連絡、相談がうまく回らなかった。\n"
+             "２．役割分担が不明確な契約のままサービスを開始していた。"),
+        T(3, "・トラブル対応の体制の強化\n・責任分界点を明確にする"),
+        T(4, "組織・体制の整備"), T(5, "仮想化、共同利用、トラブル管理、パッチの適用、システム再起動"),
+        T(6, "運用"), T(7, "サービス提供"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->sheets[0].kind, KY_TABLE_LESSONS);
+    const ky_lesson *lesson = &f->book->lessons[0];
+    assert_string_equal(lesson->id, "G7");
+    assert_int_equal(lesson->root_causes.count, 2);
+    assert_string_equal(lesson->root_causes.items[0],
+                        "運用時のトラブル管理体制が決まっていなかった。\n報告、連絡、相談がうまく回らなかった。");
+    assert_string_equal(lesson->root_causes.items[1], "役割分担が不明確な契約のままサービスを開始していた。");
+    assert_int_equal(lesson->recurrence.count, 2);
+    assert_string_equal(lesson->recurrence.items[1], "責任分界点を明確にする");
+    assert_int_equal(lesson->classification.purposes.count, 1);
+    assert_string_equal(lesson->classification.purposes.items[0], "組織・体制の整備");
+    assert_int_equal(lesson->classification.keywords.count, 5);
+    assert_string_equal(lesson->classification.keywords.items[3], "パッチの適用");
+    assert_string_equal(lesson->classification.lifecycle, "運用");
+    assert_string_equal(lesson->classification.service, "サービス提供");
+}
+
+static void test_lessons__continuation_rows(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Lessons");
+    ROW(&f->grid, 0, T(0, "Lesson ID"), T(1, "Title"), T(2, "Root cause"), T(3, "Corrective action"));
+    ROW(&f->grid, 1, T(0, "T16"), T(1, "Check vendor fixes often"), T(2, "Fixes checked quarterly"),
+        T(3, "Check every two weeks"));
+    ROW(&f->grid, 2, T(3, "Rank fixes by severity"));
+    ROW(&f->grid, 3, T(2, "No expert on the device"), T(3, "Train a second engineer"));
+    ROW(&f->grid, 4, T(0, "T17"), T(1, "Restart devices on a schedule"));
+    merge(&f->grid, 1, 0, 3, 0);
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->lesson_count, 2);
+    const ky_lesson *first = &f->book->lessons[0];
+    assert_int_equal(first->root_causes.count, 2);
+    assert_int_equal(first->recurrence.count, 3);
+    assert_string_equal(first->recurrence.items[2], "Train a second engineer");
+    assert_string_equal(f->book->lessons[1].id, "T17");
+    assert_int_equal(f->book->sheets[0].rows_mapped, 4);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Why-why analysis                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Part of the why-why analysis in the IPA/SEC lesson guide's worked case, with a two-row header. */
+static void why_sheet(fixture *f)
+{
+    begin(&f->grid, "なぜなぜ分析");
+    ROW(&f->grid, 0, T(0, "問題"), T(1, "原因"), T(4, "対策（教訓ID)"));
+    merge(&f->grid, 0, 1, 0, 3);
+    ROW(&f->grid, 1, T(1, "なぜ１"), T(2, "なぜ２"), T(3, "なぜ３"));
+    ROW(&f->grid, 2, T(0, "A社のオンラインサービスが丸一日間停止した。"), T(1, "負荷分散装置に障害が発生した"),
+        T(2, "pingが通ったことにより問題なしと判断した"), T(3, "修正情報の収集間隔が粗かった"),
+        T(4, "確認サイクルを２週間に１回に変更する\n（T16)"));
+    ROW(&f->grid, 3, T(4, "修正の優先度付けを行う（T16)"));
+    ROW(&f->grid, 4, T(1, "お客様のサービスに時間を要した"), T(2, "利用者間の連絡体制がなかった"),
+        T(4, "共同利用者間の情報共有の強化を行う（G８）"));
+    ROW(&f->grid, 5, T(2, "再起動の影響を知らなかった"), T(4, "取決めをSLAで定義する（G7, T17)"));
+    end(&f->grid);
+}
+
+static void test_why__header_and_kind(void **state)
+{
+    fixture *f = *state;
+    why_sheet(f);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_WHY);
+    assert_int_equal(report->header_row, 1);
+    assert_int_equal(report->header_rows, 2);
+    assert_string_equal(report->columns[1].header, "原因 / なぜ１");
+    assert_string_equal(report->columns[1].field, "why1");
+    assert_string_equal(report->columns[4].field, "countermeasures");
+    assert_int_equal(report->rows_mapped, 4);
+    assert_int_equal(report->skipped.header, 2);
+}
+
+static void test_why__tree_parents(void **state)
+{
+    fixture *f = *state;
+    why_sheet(f);
+    map(f);
+
+    /* Nodes in order: 0 problem, 1 why1, 2 why2, 3 why3, 4 why1, 5 why2, 6 why2. */
+    assert_int_equal(f->book->why_count, 7);
+    const ky_why_node *nodes = f->book->why_nodes;
+    assert_int_equal(nodes[0].parent, 0);
+    assert_int_equal(nodes[1].parent, 1);
+    assert_int_equal(nodes[2].parent, 2);
+    assert_int_equal(nodes[3].parent, 3);
+    assert_int_equal(nodes[4].parent, 1);
+    assert_int_equal(nodes[5].parent, 5);
+    assert_int_equal(nodes[6].parent, 5);
+    assert_int_equal(nodes[6].level, 2);
+    assert_int_equal(nodes[6].origin.row, 6);
+}
+
+static void test_why__kinds_and_root_causes(void **state)
+{
+    fixture *f = *state;
+    why_sheet(f);
+    map(f);
+
+    const ky_why_node *nodes = f->book->why_nodes;
+    assert_int_equal(nodes[0].kind, KY_WHY_PROBLEM);
+    assert_int_equal(nodes[1].kind, KY_WHY_DIRECT);
+    assert_int_equal(nodes[2].kind, KY_WHY_CAUSE);
+    assert_int_equal(nodes[3].kind, KY_WHY_ROOT);
+    assert_int_equal(nodes[4].kind, KY_WHY_DIRECT);
+    assert_int_equal(nodes[5].kind, KY_WHY_ROOT);
+    assert_int_equal(nodes[6].kind, KY_WHY_ROOT);
+}
+
+static void test_why__countermeasures_and_lesson_ids(void **state)
+{
+    fixture *f = *state;
+    why_sheet(f);
+    map(f);
+
+    const ky_why_node *root = &f->book->why_nodes[3];
+    assert_int_equal(root->countermeasures.count, 2);
+    assert_string_equal(root->countermeasures.items[0], "確認サイクルを２週間に１回に変更する");
+    assert_string_equal(root->countermeasures.items[1], "修正の優先度付けを行う");
+    assert_int_equal(root->lesson_ids.count, 1);
+    assert_string_equal(root->lesson_ids.items[0], "T16");
+
+    assert_string_equal(f->book->why_nodes[5].lesson_ids.items[0], "G8");
+    const ky_why_node *last = &f->book->why_nodes[6];
+    assert_int_equal(last->lesson_ids.count, 2);
+    assert_string_equal(last->lesson_ids.items[0], "G7");
+    assert_string_equal(last->lesson_ids.items[1], "T17");
+    assert_int_equal(f->book->why_nodes[1].countermeasures.count, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Incident status table                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void test_status__events_with_two_header_rows(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "障害状況表");
+    ROW(&f->grid, 0, T(0, "日時"), T(1, "顧客"), T(2, "A社"), T(4, "B社"));
+    merge(&f->grid, 0, 0, 1, 0);
+    merge(&f->grid, 0, 1, 1, 1);
+    merge(&f->grid, 0, 2, 0, 3);
+    ROW(&f->grid, 1, T(2, "業務窓口"), T(3, "情シス部門"));
+    ROW(&f->grid, 2, T(0, "朝４時"), T(4, "メモリ不足エラーが発生した"));
+    ROW(&f->grid, 3, T(4, "系切替えが完了した"));
+    ROW(&f->grid, 4, T(0, "朝８時"), T(1, "窓口で帰って頂いた"), T(3, "説明対応に追われた"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_STATUS);
+    assert_int_equal(report->header_rows, 2);
+    assert_int_equal(report->rows_mapped, 3);
+    assert_int_equal(f->book->event_count, 4);
+
+    const ky_event *events = f->book->events;
+    assert_string_equal(events[0].time_text, "朝４時");
+    assert_string_equal(events[0].actor, "B社");
+    assert_null(events[0].actor_group);
+    assert_string_equal(events[1].time_text, "朝４時");
+    assert_string_equal(events[1].text, "系切替えが完了した");
+    assert_string_equal(events[2].actor, "顧客");
+    assert_null(events[2].actor_group);
+    assert_string_equal(events[3].time_text, "朝８時");
+    assert_string_equal(events[3].actor, "情シス部門");
+    assert_string_equal(events[3].actor_group, "A社");
+    assert_int_equal(events[3].origin.row, 5);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_values__yen(void **state)
+{
+    (void)state;
+    const ky_cell cells[] = {T(0, "1,200,000円"), T(0, "120万円"), T(0, "１．５億円"),
+                             T(0, "1億2000万円"), T(0, "500千円"), T(0, "¥3,000"), N(0, 7)};
+    const double expected[] = {1200000, 1200000, 150000000, 120000000, 500000, 3000, 7};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+        assert_true(ky_value__yen(&cells[i], 1) == expected[i]);
+    const ky_cell bad = T(0, "約100万円");
+    assert_true(isnan(ky_value__yen(&bad, 1)));
+}
+
+static void test_values__person_months(void **state)
+{
+    (void)state;
+    const ky_cell cells[] = {T(0, "3人月"), T(0, "10人日"), T(0, "40時間"), T(0, "１．５"), N(0, 2)};
+    const double expected[] = {3, 0.5, 0.25, 1.5, 2};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+        assert_true(ky_value__person_months(&cells[i], 1) == expected[i]);
+    const ky_cell bad = T(0, "3 weeks");
+    assert_true(isnan(ky_value__person_months(&bad, 1)));
+}
+
+static void test_values__dates(void **state)
+{
+    (void)state;
+    const ky_cell cells[] = {T(0, "2024/4/1"), T(0, "2024-04-01"), T(0, "2024年4月1日"),
+                             T(0, "２０２４／４／１"), D(0, 45383), T(0, "2024.4.1")};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+        assert_true(ky_value__date(&cells[i]) == 45383);
+    const ky_cell timed = T(0, "2024年4月1日 9時30分");
+    assert_true(ky_value__date(&timed) == 45383 + 9.5 / 24);
+    const ky_cell invalid = T(0, "2024/2/30");
+    assert_true(isnan(ky_value__date(&invalid)));
+    const ky_cell no_year = T(0, "4月1日");
+    assert_true(isnan(ky_value__date(&no_year)));
+}
+
+static void test_values__split_list_lines(void **state)
+{
+    (void)state;
+    ky_strlist list = {0};
+    assert_int_equal(ky_value__split_list("①体制の強化②契約の見直し\n\n- 訓練の実施", false, &list), 0);
+    assert_int_equal(list.count, 3);
+    assert_string_equal(list.items[0], "体制の強化");
+    assert_string_equal(list.items[1], "契約の見直し");
+    assert_string_equal(list.items[2], "訓練の実施");
+    for (size_t i = 0; i < list.count; i++)
+        free(list.items[i]);
+    free(list.items);
+}
+
+static void test_values__split_list_plain_lines(void **state)
+{
+    (void)state;
+    ky_strlist list = {0};
+    assert_int_equal(ky_value__split_list("3.5時間の停止\n2024年の障害", false, &list), 0);
+    assert_int_equal(list.count, 2);
+    assert_string_equal(list.items[0], "3.5時間の停止");
+    assert_string_equal(list.items[1], "2024年の障害");
+    for (size_t i = 0; i < list.count; i++)
+        free(list.items[i]);
+    free(list.items);
+}
+
+static void test_values__lesson_ids_kept_out_of_text(void **state)
+{
+    (void)state;
+    ky_strlist ids = {0};
+    char *rest = NULL;
+    assert_int_equal(ky_value__take_lesson_ids("手順を見直す（see note）(T16)", &rest, &ids), 0);
+    assert_string_equal(rest, "手順を見直す（see note）");
+    assert_int_equal(ids.count, 1);
+    assert_string_equal(ids.items[0], "T16");
+    free(rest);
+    for (size_t i = 0; i < ids.count; i++)
+        free(ids.items[i]);
+    free(ids.items);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading a file through the registry                                      */
+/* ------------------------------------------------------------------------ */
+
+static int fake_probe(const ky_probe_info *info)
+{
+    (void)info;
+    return 1;
+}
+
+/* An input plugin that delivers a fixed risk sheet whatever the input. */
+static int fake_read(ky_ctx *ctx, const ky_source *source, const ky_read_options *options,
+                     const ky_sink *sink, void *payload)
+{
+    (void)ctx;
+    (void)source;
+    (void)options;
+    ky_sheet_info info = {.name = "Risks"};
+    const ky_cell header[] = {T(0, "Risk"), T(1, "Impact"), T(2, "Likelihood")};
+    const ky_cell row[] = {T(0, "Shared load balancer"), N(1, 3), N(2, 2)};
+    int status = sink->sheet_begin(payload, &info);
+    if (status == 0)
+        status = sink->row(payload, 0, header, 3);
+    if (status == 0)
+        status = sink->row(payload, 1, row, 3);
+    if (status == 0)
+        status = sink->sheet_end(payload);
+    return status;
+}
+
+static void test_add_file__through_registry(void **state)
+{
+    fixture *f = *state;
+    static const char *const extensions[] = {"fake", NULL};
+    static const ky_plugin plugin = {
+        .abi_version = KY_PLUGIN_ABI_VERSION,
+        .kind = KY_PLUGIN_INPUT,
+        .name = "fake-risks",
+        .description = "Fixed risk sheet for tests",
+        .extensions = extensions,
+        .probe = fake_probe,
+        .read = fake_read,
+    };
+    ky_registry *reg = ky_registry_new();
+    assert_int_equal(ky_registry_add(reg, &plugin, "test"), 0);
+    static const unsigned char bytes[] = "unused";
+    ky_source source = {.path = "in/risks.fake", .data = bytes, .size = sizeof bytes};
+
+    assert_int_equal(ky_book_add_file(f->ctx, reg, f->book, &source, "fake-risks", NULL, NULL), 0);
+    assert_int_equal(f->book->risk_count, 1);
+    assert_int_equal(f->book->risks[0].c, 6);
+    assert_true(f->book->risks[0].needs_response);
+    assert_string_equal(f->book->risks[0].origin.file, "in/risks.fake");
+    assert_string_equal(f->book->title, "risks");
+    ky_registry_free(reg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_grid__cells_sparse_and_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid__merge_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid__limits_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid__row_outside_sheet_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header__found_below_title_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows__counts_add_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents__values_converted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents__unreadable_amount_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_columns__unmapped_kept_as_extra, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header__full_width_names, setup, teardown),
+        cmocka_unit_test(test_header__dictionary_is_normalised),
+        cmocka_unit_test(test_header__key_drops_notes),
+        cmocka_unit_test_setup_teardown(test_sheet__no_header_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_book__title_and_threshold, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lessons__lists_split, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lessons__continuation_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_why__header_and_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_why__tree_parents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_why__kinds_and_root_causes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_why__countermeasures_and_lesson_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status__events_with_two_header_rows, setup, teardown),
+        cmocka_unit_test(test_values__yen),
+        cmocka_unit_test(test_values__person_months),
+        cmocka_unit_test(test_values__dates),
+        cmocka_unit_test(test_values__split_list_lines),
+        cmocka_unit_test(test_values__split_list_plain_lines),
+        cmocka_unit_test(test_values__lesson_ids_kept_out_of_text),
+        cmocka_unit_test_setup_teardown(test_add_file__through_registry, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
