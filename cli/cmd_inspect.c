@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `kyokun inspect`: for each input and each sheet, what the mapping made of
+ * it: the recognised table kind, header rows, column mapping and row counts,
+ * where mapped plus skipped rows add up to all rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "kyokun/i18n.h"
+#include "kyokun/mapping.h"
+
+/* Name and visibility of each sheet, collected by a read that skips all rows. */
+typedef struct sheet_list {
+    char **names;
+    ky_visibility *visibility;
+    size_t count;
+} sheet_list;
+
+static void print_help(FILE *out)
+{
+    fputs(KY_("Usage: kyokun inspect [OPTIONS] INPUT...\n"
+              "\n"
+              "Show what kyokun reads from each INPUT: for every sheet its visibility, the\n"
+              "kind of table recognised and how sure the recognition is, the header row(s),\n"
+              "which field each column was mapped to (unmapped columns are kept as extra\n"
+              "values), and the row counts: all rows = mapped rows + skipped rows, with\n"
+              "the reason for each skip. When no table was recognised it says why.\n"
+              "\n"
+              "Options:\n"
+              "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
+              "      --encoding ENC  CSV input encoding: utf-8, cp932 or utf-16\n"
+              "                      (default: detected)\n"
+              "      --threshold N   risk value (A x B, 1-25) from which a risk needs a\n"
+              "                      response (default: 5)\n"
+              "      --plugin-dir DIR  load plugins from DIR before the other plugin folders\n"
+              "  -q, --quiet         print errors only\n"
+              "  -v, --verbose       also print what kyokun decided; twice for debug detail\n"
+              "  -h, --help          print this help and exit\n"),
+          out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sheet list                                                                */
+/* ------------------------------------------------------------------------ */
+
+static int list_sheet_begin(void *payload, const ky_sheet_info *sheet)
+{
+    sheet_list *list = payload;
+    char **names = realloc(list->names, (list->count + 1) * sizeof *names);
+    if (!names)
+        return KY_ENOMEM;
+    list->names = names;
+    ky_visibility *visibility = realloc(list->visibility,
+                                        (list->count + 1) * sizeof *visibility);
+    if (!visibility)
+        return KY_ENOMEM;
+    list->visibility = visibility;
+    if (!(list->names[list->count] = ky_strdup(sheet->name ? sheet->name : "")))
+        return KY_ENOMEM;
+    list->visibility[list->count] = sheet->visibility;
+    list->count++;
+    return KY_SINK_SKIP_SHEET;
+}
+
+static int list_row(void *payload, uint32_t row, const ky_cell *cells, size_t count)
+{
+    (void)payload;
+    (void)row;
+    (void)cells;
+    (void)count;
+    return KY_SINK_OK;
+}
+
+static int list_merge(void *payload, const ky_range *range)
+{
+    (void)payload;
+    (void)range;
+    return KY_SINK_OK;
+}
+
+static int list_sheet_end(void *payload)
+{
+    (void)payload;
+    return KY_SINK_OK;
+}
+
+static const ky_sink list_sink = {
+    .version = KY_SINK_VERSION,
+    .sheet_begin = list_sheet_begin,
+    .row = list_row,
+    .merge = list_merge,
+    .sheet_end = list_sheet_end,
+};
+
+static void sheet_list_free(sheet_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->names[i]);
+    free(list->names);
+    free(list->visibility);
+    memset(list, 0, sizeof *list);
+}
+
+/* Return the translated visibility of a sheet, or NULL when the list does not have it. */
+static const char *sheet_visibility(const sheet_list *list, const char *name)
+{
+    for (size_t i = 0; name && i < list->count; i++) {
+        if (strcmp(list->names[i], name) != 0)
+            continue;
+        switch (list->visibility[i]) {
+        case KY_SHEET_VISIBLE: return KY_("visible");
+        case KY_SHEET_HIDDEN: return KY_("hidden");
+        case KY_SHEET_VERY_HIDDEN: return KY_("very hidden");
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Printing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Return the translated label of a table kind. */
+static const char *table_kind_label(ky_table_kind kind)
+{
+    switch (kind) {
+    case KY_TABLE_INCIDENTS: return KY_("incident list");
+    case KY_TABLE_RISKS: return KY_("risk table");
+    case KY_TABLE_LESSONS: return KY_("lessons");
+    case KY_TABLE_WHY: return KY_("why-why analysis");
+    case KY_TABLE_STATUS: return KY_("incident status table");
+    case KY_TABLE_UNKNOWN: break;
+    }
+    return KY_("unknown");
+}
+
+/* Print text with its line breaks and tabs as spaces, because headers often wrap inside a cell. */
+static void print_one_line(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++)
+        fputc(*p == '\r' || *p == '\n' || *p == '\t' ? ' ' : *p, out);
+}
+
+static void print_columns(FILE *out, const ky_sheet_report *sheet)
+{
+    if (sheet->column_count == 0)
+        return;
+    fprintf(out, "    %s\n", KY_("columns:"));
+    for (size_t i = 0; i < sheet->column_count; i++) {
+        const ky_column_map *column = &sheet->columns[i];
+        char letters[8];
+        ky_col_name(column->col, letters);
+        const char *field = column->field ? column->field : KY_("(unmapped, kept as extra)");
+        fprintf(out, "      %s: ", letters);
+        if (column->header && column->header[0])
+            print_one_line(out, column->header);
+        else
+            fputs(KY_("(no header text)"), out);
+        fprintf(out, " -> %s\n", field);
+    }
+}
+
+/* Print the row counts and warn when mapped and skipped rows do not add up to all rows. */
+static void print_counts(FILE *out, const cli_session *session, const ky_sheet_report *sheet)
+{
+    const ky_skip_counts *skipped = &sheet->skipped;
+    size_t skipped_total = skipped->blank + skipped->title + skipped->header + skipped->note
+                         + skipped->unreadable;
+    fprintf(out, "    ");
+    fprintf(out,
+            KY_("rows: %zu = %zu mapped + %zu skipped (blank %zu, title %zu, header %zu, "
+                "note %zu, unreadable %zu)"),
+            sheet->rows_total, sheet->rows_mapped, skipped_total, skipped->blank, skipped->title,
+            skipped->header, skipped->note, skipped->unreadable);
+    fputc('\n', out);
+
+    if (sheet->rows_mapped + skipped_total != sheet->rows_total) {
+        ky_loc loc = {.file = sheet->file, .sheet = sheet->sheet};
+        cli_report_message(&session->report, KY_SEV_WARNING, &loc,
+                           KY_("%zu rows, but %zu mapped and %zu skipped: the counts do not "
+                               "add up"),
+                           sheet->rows_total, sheet->rows_mapped, skipped_total);
+    }
+}
+
+static void print_sheet(FILE *out, const cli_session *session, const ky_sheet_report *sheet,
+                        const sheet_list *list)
+{
+    const char *name = sheet->sheet ? sheet->sheet : "";
+    const char *visibility = sheet_visibility(list, sheet->sheet);
+    fputs("  ", out);
+    if (visibility)
+        fprintf(out, KY_("sheet %s (%s)"), name, visibility);
+    else
+        fprintf(out, KY_("sheet %s"), name);
+    fputc('\n', out);
+
+    fputs("    ", out);
+    if (sheet->kind == KY_TABLE_UNKNOWN)
+        fputs(KY_("table: none recognised"), out);
+    else
+        fprintf(out, KY_("table: %s (%s), confidence %d%%"), table_kind_label(sheet->kind),
+                ky_table_kind_name(sheet->kind), sheet->confidence);
+    fputc('\n', out);
+
+    fputs("    ", out);
+    if (sheet->header_row == 0)
+        fputs(KY_("header: not found"), out);
+    else if (sheet->header_rows > 1)
+        fprintf(out, KY_("header: rows %u-%u"), (unsigned)sheet->header_row,
+                (unsigned)(sheet->header_row + sheet->header_rows - 1));
+    else
+        fprintf(out, KY_("header: row %u"), (unsigned)sheet->header_row);
+    fputc('\n', out);
+
+    print_columns(out, sheet);
+    print_counts(out, session, sheet);
+    if (sheet->reason && sheet->reason[0]) {
+        fputs("    ", out);
+        fprintf(out, KY_("reason: %s"), sheet->reason);
+        fputc('\n', out);
+    }
+}
+
+/* Read one input and print its sheets; return the exit status for it. */
+static int inspect_file(cli_session *session, const char *path, const cli_options *options)
+{
+    ky_book *book = ky_book_new();
+    if (!book) {
+        cli_report_message(&session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        return CLI_EXIT_FAILURE;
+    }
+    ky_source source = {.path = path};
+    ky_read_options read_options;
+    ky_read_options_init(&read_options);
+    read_options.encoding = options->encoding;
+    ky_map_options map_options;
+    ky_map_options_init(&map_options);
+    map_options.threshold = options->threshold;
+    book->threshold = options->threshold;
+
+    const char *format = NULL;
+    int status = cli_session_choose_input(session, &source, options->from, &format);
+    if (status == 0)
+        status = ky_book_add_file(session->ctx, session->reg, book, &source, format,
+                                  &read_options, &map_options);
+    if (status < 0) {
+        cli_report_error(&session->report, session->ctx, status, path);
+        ky_book_free(book);
+        return CLI_EXIT_FAILURE;
+    }
+
+    /* Visibility is not part of the sheet reports, so a second read lists it
+     * (cheap: every sheet is skipped). Without it, sheets print without one. */
+    sheet_list list = {0};
+    if (ky_registry_read(session->reg, session->ctx, &source, format, &read_options, &list_sink,
+                         &list) < 0)
+        ky_error_clear(session->ctx);
+
+    printf("%s\n", path);
+    if (book->sheet_count == 0)
+        printf("  %s\n", KY_("no sheets"));
+    for (size_t i = 0; i < book->sheet_count; i++)
+        print_sheet(stdout, session, &book->sheets[i], &list);
+
+    sheet_list_free(&list);
+    ky_book_free(book);
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
+{
+    cli_options options = *globals;
+    options.formats = NULL;
+    options.format_count = 0;
+    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
+                     | CLI_ALLOW(CLI_OPT_THRESHOLD);
+    int status = cli_options_parse(&options, argc, argv, allowed, false, "inspect", stderr);
+    if (status != CLI_EXIT_OK)
+        goto done;
+    if (options.help) {
+        print_help(stdout);
+        goto done;
+    }
+    if (options.operand_count == 0) {
+        cli_usage_error(stderr, "inspect", "%s", KY_("an input file is needed"));
+        status = CLI_EXIT_USAGE;
+        goto done;
+    }
+
+    cli_session session;
+    status = cli_session_open(&session, &options);
+    if (status != CLI_EXIT_OK)
+        goto done;
+    status = cli_session_check_input(&session, options.from, "inspect");
+    bool inputs_ok = status == CLI_EXIT_OK;
+    for (int i = 0; inputs_ok && i < options.operand_count; i++) {
+        if (i > 0)
+            putchar('\n');
+        /* Flush, so that stderr diagnostics appear after the text of the files before. */
+        fflush(stdout);
+        if (inspect_file(&session, options.operands[i], &options) != CLI_EXIT_OK)
+            status = CLI_EXIT_FAILURE;
+    }
+    cli_session_close(&session);
+
+done:
+    cli_options_free(&options);
+    return status;
+}

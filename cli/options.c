@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command-line parsing with getopt_long over one option table. Each command
+ * passes the set of options it accepts. Values are checked here, so every
+ * command rejects a bad --threshold or --lang the same way.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/options.h"
+#include "kyokun/i18n.h"
+
+/* getopt_long returns the short letter, or this base plus the table index for long-only options. */
+#define LONG_ONLY_BASE 256
+
+typedef struct option_spec {
+    const char *long_name;
+    int short_name; /* 0 when the option has no one-letter form */
+    int has_arg;
+} option_spec;
+
+static const option_spec option_specs[CLI_OPT_COUNT] = {
+    [CLI_OPT_HELP] = {"help", 'h', no_argument},
+    [CLI_OPT_VERSION] = {"version", 'V', no_argument},
+    [CLI_OPT_QUIET] = {"quiet", 'q', no_argument},
+    [CLI_OPT_VERBOSE] = {"verbose", 'v', no_argument},
+    [CLI_OPT_PLUGIN_DIR] = {"plugin-dir", 0, required_argument},
+    [CLI_OPT_OUTPUT] = {"output", 'o', required_argument},
+    [CLI_OPT_TO] = {"to", 't', required_argument},
+    [CLI_OPT_FROM] = {"from", 'f', required_argument},
+    [CLI_OPT_ENCODING] = {"encoding", 0, required_argument},
+    [CLI_OPT_MAPPING] = {"mapping", 'm', required_argument},
+    [CLI_OPT_THRESHOLD] = {"threshold", 0, required_argument},
+    [CLI_OPT_LANG] = {"lang", 0, required_argument},
+    [CLI_OPT_JOBS] = {"jobs", 'j', required_argument},
+    [CLI_OPT_MERGE] = {"merge", 0, no_argument},
+    [CLI_OPT_FORCE] = {"force", 0, no_argument},
+    [CLI_OPT_SHEET] = {"sheet", 0, required_argument},
+};
+
+void cli_options_init(cli_options *options)
+{
+    memset(options, 0, sizeof *options);
+    options->threshold = CLI_THRESHOLD_DEFAULT;
+    options->jobs = 1;
+    options->lang = cli_locale_lang();
+}
+
+void cli_options_free(cli_options *options)
+{
+    for (size_t i = 0; i < options->format_count; i++)
+        free(options->formats[i]);
+    free(options->formats);
+    options->formats = NULL;
+    options->format_count = 0;
+}
+
+void cli_usage_error(FILE *err, const char *command, const char *fmt, ...)
+{
+    va_list args;
+    fputs("kyokun: ", err);
+    va_start(args, fmt);
+    vfprintf(err, fmt, args);
+    va_end(args);
+    fputc('\n', err);
+    if (command)
+        fprintf(err, KY_("Try 'kyokun %s --help' for more information."), command);
+    else
+        fputs(KY_("Try 'kyokun --help' for more information."), err);
+    fputc('\n', err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Parse a whole decimal integer with no sign, spaces or trailing text. */
+static bool parse_positive_int(const char *text, long *out)
+{
+    if (!text || text[0] < '0' || text[0] > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value > INT_MAX)
+        return false;
+    *out = value;
+    return true;
+}
+
+bool cli_parse_threshold(const char *text, int *out)
+{
+    long value;
+    if (!parse_positive_int(text, &value) || value < 1 || value > CLI_THRESHOLD_MAX)
+        return false;
+    *out = (int)value;
+    return true;
+}
+
+bool cli_parse_jobs(const char *text, int *out)
+{
+    long value;
+    if (!parse_positive_int(text, &value) || value < 1)
+        return false;
+    *out = (int)value;
+    return true;
+}
+
+bool cli_parse_lang(const char *text, ky_lang *out)
+{
+    if (strcasecmp(text, "ja") == 0) {
+        *out = KY_LANG_JA;
+        return true;
+    }
+    if (strcasecmp(text, "en") == 0) {
+        *out = KY_LANG_EN;
+        return true;
+    }
+    return false;
+}
+
+ky_lang cli_locale_lang(void)
+{
+    /* POSIX precedence: the first non-empty of these decides LC_MESSAGES. */
+    static const char *const variables[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof variables / sizeof variables[0]; i++) {
+        const char *value = getenv(variables[i]);
+        if (value && value[0])
+            return strncmp(value, "ja", 2) == 0 ? KY_LANG_JA : KY_LANG_EN;
+    }
+    return KY_LANG_EN;
+}
+
+ky_severity cli_options_min_severity(const cli_options *options)
+{
+    if (options->quiet)
+        return KY_SEV_ERROR;
+    if (options->verbose >= 2)
+        return KY_SEV_DEBUG;
+    if (options->verbose == 1)
+        return KY_SEV_INFO;
+    return KY_SEV_WARNING;
+}
+
+/* Append the comma-separated names of one -t value. Returns 0, KY_EINVAL for
+ * an empty name, or KY_ENOMEM. */
+static int add_formats(cli_options *options, const char *list)
+{
+    const char *start = list;
+    for (;;) {
+        const char *comma = strchr(start, ',');
+        size_t len = comma ? (size_t)(comma - start) : strlen(start);
+        if (len == 0)
+            return KY_EINVAL;
+        char **grown = realloc(options->formats, (options->format_count + 1) * sizeof *grown);
+        if (!grown)
+            return KY_ENOMEM;
+        options->formats = grown;
+        char *name = malloc(len + 1);
+        if (!name)
+            return KY_ENOMEM;
+        memcpy(name, start, len);
+        name[len] = '\0';
+        options->formats[options->format_count++] = name;
+        if (!comma)
+            return 0;
+        start = comma + 1;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Map a getopt_long return value back to the table index, or -1. */
+static int option_index_of(int value, unsigned allowed)
+{
+    if (value >= LONG_ONLY_BASE && value < LONG_ONLY_BASE + CLI_OPT_COUNT)
+        return value - LONG_ONLY_BASE;
+    for (int i = 0; i < CLI_OPT_COUNT; i++)
+        if ((allowed & CLI_ALLOW(i)) && option_specs[i].short_name == value)
+            return i;
+    return -1;
+}
+
+/* Store one option's value; false after printing a usage error. */
+static bool apply_option(cli_options *options, int index, const char *value, const char *command,
+                         FILE *err)
+{
+    switch ((cli_option)index) {
+    case CLI_OPT_HELP: options->help = true; break;
+    case CLI_OPT_VERSION: options->version = true; break;
+    case CLI_OPT_QUIET: options->quiet = true; break;
+    case CLI_OPT_VERBOSE: options->verbose++; break;
+    case CLI_OPT_PLUGIN_DIR: options->plugin_dir = value; break;
+    case CLI_OPT_OUTPUT: options->output = value; break;
+    case CLI_OPT_FROM: options->from = value; break;
+    case CLI_OPT_ENCODING: options->encoding = value; break;
+    case CLI_OPT_MAPPING: options->mapping = value; break;
+    case CLI_OPT_MERGE: options->merge = true; break;
+    case CLI_OPT_FORCE: options->force = true; break;
+    case CLI_OPT_SHEET: options->sheet = value; break;
+    case CLI_OPT_TO: {
+        int status = add_formats(options, value);
+        if (status == KY_ENOMEM) {
+            cli_usage_error(err, command, "%s", KY_("out of memory"));
+            return false;
+        }
+        if (status != 0) {
+            cli_usage_error(err, command,
+                            KY_("invalid format list '%s': expected names separated by commas"),
+                            value);
+            return false;
+        }
+        break;
+    }
+    case CLI_OPT_THRESHOLD:
+        if (!cli_parse_threshold(value, &options->threshold)) {
+            cli_usage_error(err, command,
+                            KY_("invalid threshold '%s': expected an integer from 1 to %d"), value,
+                            CLI_THRESHOLD_MAX);
+            return false;
+        }
+        break;
+    case CLI_OPT_LANG:
+        if (!cli_parse_lang(value, &options->lang)) {
+            cli_usage_error(err, command, KY_("invalid language '%s': expected ja or en"), value);
+            return false;
+        }
+        options->lang_set = true;
+        break;
+    case CLI_OPT_JOBS:
+        if (!cli_parse_jobs(value, &options->jobs)) {
+            cli_usage_error(err, command,
+                            KY_("invalid job count '%s': expected a positive integer"), value);
+            return false;
+        }
+        break;
+    case CLI_OPT_COUNT:
+        break;
+    }
+    return true;
+}
+
+/* Print the usage error for a '?' or ':' from getopt_long. */
+static void report_getopt_error(int result, char **argv, unsigned allowed, const char *command,
+                                FILE *err)
+{
+    /* The token getopt stopped at, without any "=value". */
+    const char *token = argv[optind - 1];
+    const char *equals = strchr(token, '=');
+    int token_len = equals && strncmp(token, "--", 2) == 0 ? (int)(equals - token)
+                                                            : (int)strlen(token);
+    bool long_form = strncmp(token, "--", 2) == 0;
+
+    if (result == ':') {
+        int index = option_index_of(optopt, allowed);
+        if (long_form || index < 0)
+            cli_usage_error(err, command, KY_("option '%.*s' needs a value"), token_len, token);
+        else
+            cli_usage_error(err, command, KY_("option '-%c' needs a value"), optopt);
+        return;
+    }
+    if (optopt != 0 && option_index_of(optopt, allowed) >= 0 && long_form) {
+        cli_usage_error(err, command, KY_("option '%.*s' does not take a value"), token_len,
+                        token);
+        return;
+    }
+    if (optopt != 0 && optopt < LONG_ONLY_BASE && !long_form) {
+        cli_usage_error(err, command, KY_("unknown option '-%c'"), optopt);
+        return;
+    }
+    cli_usage_error(err, command, KY_("unknown option '%.*s'"), token_len, token);
+}
+
+int cli_options_parse(cli_options *options, int argc, char **argv, unsigned allowed,
+                      bool stop_at_operand, const char *command, FILE *err)
+{
+    struct option longs[CLI_OPT_COUNT + 1];
+    char shorts[2 + 2 * CLI_OPT_COUNT + 1];
+    size_t long_count = 0;
+    size_t short_len = 0;
+
+    /* Build the getopt tables from the options this command allows. A leading
+     * ':' makes a missing value return ':'; '+' stops at the first operand. */
+    if (stop_at_operand)
+        shorts[short_len++] = '+';
+    shorts[short_len++] = ':';
+    for (int i = 0; i < CLI_OPT_COUNT; i++) {
+        if (!(allowed & CLI_ALLOW(i)))
+            continue;
+        const option_spec *spec = &option_specs[i];
+        int value = spec->short_name ? spec->short_name : LONG_ONLY_BASE + i;
+        longs[long_count++] = (struct option){spec->long_name, spec->has_arg, NULL, value};
+        if (spec->short_name) {
+            shorts[short_len++] = (char)spec->short_name;
+            if (spec->has_arg == required_argument)
+                shorts[short_len++] = ':';
+        }
+    }
+    longs[long_count] = (struct option){NULL, 0, NULL, 0};
+    shorts[short_len] = '\0';
+
+    /* optind = 0 makes glibc's getopt start over, so commands can parse in turn. */
+    optind = 0;
+    opterr = 0;
+    int result;
+    while ((result = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        if (result == '?' || result == ':') {
+            report_getopt_error(result, argv, allowed, command, err);
+            return CLI_EXIT_USAGE;
+        }
+        int index = option_index_of(result, allowed);
+        if (index < 0 || !apply_option(options, index, optarg, command, err))
+            return CLI_EXIT_USAGE;
+    }
+    options->operands = argv + optind;
+    options->operand_count = argc - optind;
+    return CLI_EXIT_OK;
+}

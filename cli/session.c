@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The session every command starts with: a context that prints diagnostics
+ * and a registry loaded in the search order (--plugin-dir, KYOKUN_PLUGIN_PATH,
+ * beside the binary, the installed folder).
+ */
+#include <errno.h>
+#include <strings.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/commands.h"
+#include "kyokun/i18n.h"
+
+int cli_session_open(cli_session *session, const cli_options *options)
+{
+    memset(session, 0, sizeof *session);
+    session->report.stream = stderr;
+    session->report.min_severity = cli_options_min_severity(options);
+
+    /* A mistyped --plugin-dir would silently fall back to other folders. */
+    if (options->plugin_dir) {
+        struct stat st;
+        if (stat(options->plugin_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            cli_usage_error(stderr, NULL, KY_("plugin folder not found: %s"),
+                            options->plugin_dir);
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    session->ctx = ky_ctx_new();
+    session->reg = ky_registry_new();
+    if (!session->ctx || !session->reg) {
+        fprintf(stderr, "kyokun: %s\n", KY_("out of memory"));
+        cli_session_close(session);
+        return CLI_EXIT_FAILURE;
+    }
+    ky_ctx_set_handler(session->ctx, cli_report_diag, session->report.min_severity,
+                       &session->report);
+
+    ky_registry_load_default(session->reg, options->plugin_dir);
+
+    /* A rejected module does not stop a run; `kyokun plugins` lists them all. */
+    for (size_t i = 0; i < ky_registry_rejected_count(session->reg); i++) {
+        const char *path = NULL;
+        const char *reason = NULL;
+        ky_registry_rejected(session->reg, i, &path, &reason);
+        ky_loc loc = {.file = path};
+        cli_report_message(&session->report, KY_SEV_INFO, &loc, KY_("plugin rejected: %s"),
+                           reason ? reason : "");
+    }
+    return CLI_EXIT_OK;
+}
+
+void cli_session_close(cli_session *session)
+{
+    ky_registry_free(session->reg);
+    ky_ctx_free(session->ctx);
+    session->reg = NULL;
+    session->ctx = NULL;
+}
+
+void cli_session_plugin_names(const cli_session *session, ky_plugin_kind kind, ky_buf *out)
+{
+    bool first = true;
+    for (size_t i = 0; i < ky_registry_count(session->reg); i++) {
+        const ky_plugin *plugin = ky_registry_get(session->reg, i, NULL);
+        if (plugin->kind != kind)
+            continue;
+        if (!first)
+            ky_buf_puts(out, ", ");
+        ky_buf_puts(out, plugin->name);
+        first = false;
+    }
+}
+
+int cli_session_check_input(const cli_session *session, const char *name, const char *command)
+{
+    ky_buf names = {0};
+    cli_session_plugin_names(session, KY_PLUGIN_INPUT, &names);
+    int status = CLI_EXIT_OK;
+
+    if (names.len == 0) {
+        cli_report_message(&session->report, KY_SEV_ERROR, NULL,
+                           KY_("no input plugins were found; run 'kyokun plugins' to see "
+                               "where kyokun looked, or use --plugin-dir DIR"));
+        status = CLI_EXIT_FAILURE;
+    } else if (name && !ky_registry_find(session->reg, KY_PLUGIN_INPUT, name)) {
+        cli_usage_error(stderr, command, KY_("unknown input format '%s'; available: %s"), name,
+                        names.data);
+        status = CLI_EXIT_USAGE;
+    }
+    ky_buf_free(&names);
+    return status;
+}
+
+/* Return true when the plugin lists `extension` (compared without case). */
+static bool plugin_has_extension(const ky_plugin *plugin, const char *extension)
+{
+    for (const char *const *e = plugin->extensions; e && *e; e++)
+        if (strcasecmp(*e, extension) == 0)
+            return true;
+    return false;
+}
+
+int cli_session_choose_input(cli_session *session, const ky_source *source, const char *forced,
+                             const char **out)
+{
+    if (forced) {
+        *out = forced;
+        return 0;
+    }
+    const ky_plugin *chosen = NULL;
+    int score = 0;
+    int status = ky_registry_probe(session->reg, session->ctx, source, &chosen, &score);
+    if (status < 0)
+        return status;
+    *out = chosen->name;
+
+    const char *slash = strrchr(source->path, '/');
+    const char *name = slash ? slash + 1 : source->path;
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name || plugin_has_extension(chosen, dot + 1))
+        return 0;
+    for (size_t i = 0; i < ky_registry_count(session->reg); i++) {
+        const ky_plugin *other = ky_registry_get(session->reg, i, NULL);
+        if (other->kind == KY_PLUGIN_INPUT && plugin_has_extension(other, dot + 1)) {
+            ky_loc loc = {.file = source->path};
+            ky_diag_emit(session->ctx, KY_SEV_WARNING, "cli.extension-mismatch", &loc,
+                         KY_("the name says %s but the content is not; reading it as %s "
+                             "(use -f FORMAT to choose the reader)"),
+                         other->name, chosen->name);
+            break;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The kyokun command end to end: exit statuses, the plugin list, dump's CSV
+# on generated and corpus inputs, convert with a broken input and with
+# existing outputs, and Japanese messages. Stops at the first failed check.
+set -euo pipefail
+
+: "${KYOKUN:?KYOKUN must name the kyokun binary to test}"
+: "${KY_SHARED:?KY_SHARED must name the shared folder with the corpus}"
+: "${KY_SOURCE_DIR:?KY_SOURCE_DIR must name the source tree}"
+
+# English messages unless a check sets another locale.
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Run a command, keeping its exit status in $status and its output in
+# $tmp/out and $tmp/err (files, so that trailing newlines are kept).
+run() {
+    set +e
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    set -e
+}
+
+# expect STATUS COMMAND...: run it and fail unless it exits with STATUS.
+expect() {
+    local want=$1
+    shift
+    run "$@"
+    if [ "$status" -ne "$want" ]; then
+        fail "'$*' exited with $status, expected $want; stderr: $(head -c 2000 "$tmp/err")"
+    fi
+}
+
+# Fail unless the file $1 contains the fixed string $2.
+contains() {
+    grep -qF -- "$2" "$1" || fail "$3: '$2' not found in: $(head -c 2000 "$1")"
+}
+
+# --- version, help and usage errors -----------------------------------------
+
+expect 0 "$KYOKUN" --version
+contains "$tmp/out" "kyokun " "--version"
+contains "$tmp/out" "libxml2 " "--version"
+
+expect 0 "$KYOKUN" --help
+contains "$tmp/out" "convert" "--help lists the commands"
+for command in convert inspect dump validate plugins; do
+    expect 0 "$KYOKUN" "$command" --help
+    contains "$tmp/out" "kyokun $command" "$command --help"
+done
+
+expect 2 "$KYOKUN" --no-such-option
+contains "$tmp/err" "--no-such-option" "unknown option"
+expect 2 "$KYOKUN" no-such-command
+contains "$tmp/err" "no-such-command" "unknown command"
+expect 2 "$KYOKUN"
+expect 2 "$KYOKUN" convert --threshold 26 in.csv
+contains "$tmp/err" "26" "threshold out of range"
+expect 2 "$KYOKUN" convert --threshold abc in.csv
+expect 2 "$KYOKUN" convert --lang fr in.csv
+expect 2 "$KYOKUN" convert -m mapping.csv in.csv
+contains "$tmp/err" "not supported yet" "-m"
+expect 2 "$KYOKUN" dump
+expect 2 "$KYOKUN" dump --sheet
+expect 2 "$KYOKUN" validate in.xlsx
+contains "$tmp/err" "not implemented yet" "validate"
+
+# --- plugins ----------------------------------------------------------------
+
+expect 0 "$KYOKUN" plugins
+for name in csv xlsx risk-register lesson-report stats; do
+    # The block of one plugin: its name line up to the next blank line.
+    block=$(awk -v name="$name" '$0 == name {on = 1} on && $0 == "" {exit} on {print}' "$tmp/out")
+    [ -n "$block" ] || fail "plugins does not list $name: $(cat "$tmp/out")"
+    printf '%s\n' "$block" | grep -q "loaded from: .*/lib/kyokun/plugins/" \
+        || fail "plugins does not name the folder $name was loaded from: $block"
+done
+contains "$tmp/out" "kind: input" "plugins kinds"
+contains "$tmp/out" "kind: output" "plugins kinds"
+
+# --- dump -------------------------------------------------------------------
+
+# Quoted fields (comma, doubled quote, CRLF inside), CRLF record ends, a blank
+# line and a row of empty fields, which must stay as empty records.
+printf 'id,text,note\r\n1,"a, b","say ""hi"""\r\n\r\n,,\r\n2,"two\r\nlines",障害\r\n' \
+    >"$tmp/quoted.csv"
+printf 'id,text,note\n1,"a, b","say ""hi"""\n\n\n2,"two\r\nlines",障害\n' >"$tmp/quoted.expected"
+expect 0 "$KYOKUN" dump "$tmp/quoted.csv"
+cmp -s "$tmp/out" "$tmp/quoted.expected" \
+    || fail "dump of quoted.csv: got $(od -c "$tmp/out" | head -20)"
+
+issues="$KY_SHARED/corpus/calamine/issues.xlsx"
+printf '1,a\n2,b\n3,c\n' >"$tmp/issue2.expected"
+expect 0 "$KYOKUN" dump --sheet issue2 "$issues"
+cmp -s "$tmp/out" "$tmp/issue2.expected" || fail "dump --sheet issue2: got $(od -c "$tmp/out")"
+# issue2 is the third sheet of the workbook.
+expect 0 "$KYOKUN" dump "$issues" --sheet 3
+cmp -s "$tmp/out" "$tmp/issue2.expected" || fail "dump --sheet 3: got $(od -c "$tmp/out")"
+
+expect 1 "$KYOKUN" dump --sheet no-such-sheet "$issues"
+contains "$tmp/err" "no-such-sheet" "missing sheet"
+contains "$tmp/err" "issue2" "missing sheet lists the sheets"
+expect 1 "$KYOKUN" dump --sheet 99 "$issues"
+contains "$tmp/err" "issue2" "missing sheet number lists the sheets"
+
+# A zip that is not a workbook, named .xlsx.
+printf 'PK\003\004this is not a zip archive\n' >"$tmp/broken.xlsx"
+expect 1 "$KYOKUN" dump "$tmp/broken.xlsx"
+contains "$tmp/err" "broken.xlsx" "broken xlsx error names the file"
+
+# Plain text named .xlsx: content decides the reader, with a warning that the
+# name disagrees.
+printf 'just some text\n' >"$tmp/text.xlsx"
+run "$KYOKUN" dump "$tmp/text.xlsx"
+if [ "$status" -eq 0 ]; then
+    contains "$tmp/err" "text.xlsx" "text named .xlsx warns"
+else
+    [ "$status" -eq 1 ] || fail "dump of text.xlsx exited with $status"
+    contains "$tmp/err" "text.xlsx" "text named .xlsx error names the file"
+fi
+
+expect 1 "$KYOKUN" dump "$tmp/no-such-file.csv"
+contains "$tmp/err" "no-such-file.csv" "missing input"
+
+# --- inspect ----------------------------------------------------------------
+
+expect 0 "$KYOKUN" inspect "$tmp/quoted.csv"
+contains "$tmp/out" "quoted.csv" "inspect names the file"
+contains "$tmp/out" "rows: " "inspect prints row counts"
+
+# --- convert ----------------------------------------------------------------
+
+good="$tmp/incidents.csv"
+cp "$KY_SOURCE_DIR/samples/incidents.cp932.csv" "$good"
+mkdir "$tmp/out1"
+expect 1 "$KYOKUN" convert -o "$tmp/out1/" "$good" "$tmp/broken.xlsx"
+contains "$tmp/err" "broken.xlsx" "convert names the broken input"
+contains "$tmp/err" "incidents.csv: " "convert prints a summary of the good input"
+for output in incidents.risk-register.xlsx incidents.lesson-report.odt incidents.stats.csv; do
+    [ -s "$tmp/out1/$output" ] || fail "convert did not write $output for the good input"
+    contains "$tmp/err" "wrote $tmp/out1/$output" "convert prints each written path"
+done
+if ls "$tmp/out1" | grep -q '^broken'; then
+    fail "convert wrote outputs for the broken input: $(ls "$tmp/out1")"
+fi
+
+# Existing outputs are kept unless --force is given.
+before=$(md5sum "$tmp/out1/incidents.stats.csv")
+expect 1 "$KYOKUN" convert -o "$tmp/out1" "$good"
+contains "$tmp/err" "--force" "refusal names --force"
+[ "$(md5sum "$tmp/out1/incidents.stats.csv")" = "$before" ] || fail "an existing output was changed"
+expect 0 "$KYOKUN" convert --force -q -o "$tmp/out1" "$good"
+[ ! -s "$tmp/err" ] || fail "-q printed: $(cat "$tmp/err")"
+
+# One output file chosen by its extension, and by -t.
+expect 0 "$KYOKUN" convert -o "$tmp/single.csv" "$good"
+[ -s "$tmp/single.csv" ] || fail "convert -o single.csv wrote nothing"
+expect 0 "$KYOKUN" convert -t stats -o "$tmp/single.txt" "$good"
+[ -s "$tmp/single.txt" ] || fail "convert -t stats -o single.txt wrote nothing"
+expect 2 "$KYOKUN" convert -o "$tmp/single.unknown" "$good"
+expect 2 "$KYOKUN" convert -t no-such-format -o "$tmp/out2/" "$good"
+
+# Without -o the outputs go to the current folder; -t limits them.
+mkdir "$tmp/cwd"
+(cd "$tmp/cwd" && expect 0 "$KYOKUN" convert -t stats,risk-register "$good")
+[ -s "$tmp/cwd/incidents.stats.csv" ] || fail "convert without -o did not write into the current folder"
+[ -s "$tmp/cwd/incidents.risk-register.xlsx" ] || fail "convert -t risk-register wrote nothing"
+[ ! -e "$tmp/cwd/incidents.lesson-report.odt" ] || fail "convert -t wrote a format not asked for"
+
+# --merge: one set of outputs named after the first input.
+cp "$good" "$tmp/second.csv"
+expect 0 "$KYOKUN" convert --merge -t stats -o "$tmp/merged/" "$good" "$tmp/second.csv"
+[ -s "$tmp/merged/incidents.stats.csv" ] || fail "convert --merge wrote nothing"
+[ ! -e "$tmp/merged/second.stats.csv" ] || fail "convert --merge wrote one output per input"
+
+# --- Japanese messages ------------------------------------------------------
+
+if locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$'; then
+    LANG=ja_JP.UTF-8 expect 2 "$KYOKUN" no-such-command
+    contains "$tmp/err" "不明なコマンド" "Japanese message under ja_JP.UTF-8"
+else
+    echo "NOTICE: locale ja_JP.UTF-8 is not installed; the Japanese message check was skipped" >&2
+fi
+
+echo "test_cli: all checks passed"
