@@ -44,5 +44,5 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo ${KYOKUN_CMAKE_FLAGS:-}
 cmake --build build -j"$(nproc)"
 
 mkdir -p out
-build/bin/kyokun convert --force -o out/ samples/guide-case.ja.xlsx
+build/bin/kyokun convert --force --lang ja -o out/ samples/guide-case.ja.xlsx
 echo "Outputs are in out/."

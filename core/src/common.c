@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /* Status code descriptions, the version string and column names. */
 #include "kyokun/common.h"
+#include "kyokun/i18n.h"
 #include "kyokun/table.h"
 
 const char *ky_strerror(int code)
 {
     switch (code) {
-    case KY_OK: return "success";
-    case KY_ERROR: return "failed";
-    case KY_ENOMEM: return "out of memory";
-    case KY_EIO: return "input/output error";
-    case KY_EPARSE: return "invalid file content";
-    case KY_EUNSUPPORTED: return "not supported";
-    case KY_ENOTFOUND: return "not found";
-    case KY_ELIMIT: return "size limit exceeded";
-    case KY_EUSER: return "stopped by a callback";
-    case KY_EEXISTS: return "already exists";
-    case KY_EINVAL: return "invalid argument";
-    case KY_EABI: return "plugin ABI version mismatch";
-    default: return "unknown status";
+    case KY_OK: return KY_N_("success");
+    case KY_ERROR: return KY_N_("failed");
+    case KY_ENOMEM: return KY_N_("out of memory");
+    case KY_EIO: return KY_N_("input/output error");
+    case KY_EPARSE: return KY_N_("invalid file content");
+    case KY_EUNSUPPORTED: return KY_N_("not supported");
+    case KY_ENOTFOUND: return KY_N_("not found");
+    case KY_ELIMIT: return KY_N_("size limit exceeded");
+    case KY_EUSER: return KY_N_("stopped by a callback");
+    case KY_EEXISTS: return KY_N_("already exists");
+    case KY_EINVAL: return KY_N_("invalid argument");
+    case KY_EABI: return KY_N_("plugin ABI version mismatch");
+    default: return KY_N_("unknown status");
     }
 }
 

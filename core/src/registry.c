@@ -535,7 +535,7 @@ int ky_registry_probe(const ky_registry *reg, ky_ctx *ctx, const ky_source *sour
         ky_loc loc = {.file = source->path};
         return ky_error_set(ctx, KY_ENOTFOUND, &loc,
                             KY_("no input plugin recognises this file's content; "
-                                "kyokun reads CSV and xlsx files (see `kyokun plugins`)"));
+                                "`kyokun plugins` lists the formats kyokun reads"));
     }
     *out = best;
     if (score)

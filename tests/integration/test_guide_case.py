@@ -167,8 +167,8 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         out1 = os.path.join(workdir, 'first')
         out2 = os.path.join(workdir, 'second')
-        run('convert', '-o', out1 + '/', SAMPLE)
-        run('convert', '-o', out2 + '/', SAMPLE)
+        run('convert', '--lang', 'ja', '-o', out1 + '/', SAMPLE)
+        run('convert', '--lang', 'ja', '-o', out2 + '/', SAMPLE)
 
         base = 'guide-case.ja'
         outputs = ['%s.risk-register.xlsx' % base, '%s.lesson-report.odt' % base,

@@ -34,7 +34,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 report="$tmp/report.odt"
 
-"$KYOKUN" convert "$sample" -o "$report" || fail "kyokun convert failed on $sample"
+"$KYOKUN" convert --lang ja "$sample" -o "$report" || fail "kyokun convert failed on $sample"
 [ -s "$report" ] || fail "kyokun convert wrote no $report"
 
 # --- The mimetype entry: first, stored, no extra field, no data descriptor ---
