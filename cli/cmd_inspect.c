@@ -136,11 +136,18 @@ static const char *table_kind_label(ky_table_kind kind)
     return KY_("unknown");
 }
 
-/* Print text with its line breaks and tabs as spaces, because headers often wrap inside a cell. */
+/*
+ * Print text on one line, because headers often wrap inside a cell: a line
+ * break (CR, LF or CRLF) or a tab becomes one space. The report keeps the
+ * text as written.
+ */
 static void print_one_line(FILE *out, const char *text)
 {
-    for (const char *p = text; *p; p++)
+    for (const char *p = text; *p; p++) {
+        if (*p == '\r' && p[1] == '\n')
+            continue;
         fputc(*p == '\r' || *p == '\n' || *p == '\t' ? ' ' : *p, out);
+    }
 }
 
 static void print_columns(FILE *out, const ky_sheet_report *sheet)
@@ -152,7 +159,10 @@ static void print_columns(FILE *out, const ky_sheet_report *sheet)
         const ky_column_map *column = &sheet->columns[i];
         char letters[8];
         ky_col_name(column->col, letters);
-        const char *field = column->field ? column->field : KY_("(unmapped, kept as extra)");
+        /* Without a recognised table no row is read, so nothing is kept as an extra value. */
+        const char *field = column->field ? column->field
+                          : sheet->kind == KY_TABLE_UNKNOWN ? KY_("(unmapped)")
+                                                             : KY_("(unmapped, kept as extra)");
         fprintf(out, "      %s: ", letters);
         if (column->header && column->header[0])
             print_one_line(out, column->header);

@@ -32,11 +32,33 @@ typedef struct ky_header_field {
  */
 KY_EXPORT char *ky_header__key(const char *text, size_t len, bool keep_notes);
 
-/** @brief Return the field of `kind` that a normalised header names, or NULL. */
+/** @brief Return the field of `kind` that a normalised header names exactly, or NULL. */
 KY_EXPORT const ky_header_field *ky_header__match(const char *key, ky_table_kind kind);
 
-/** @brief Return true when a normalised header names a field of any kind. */
+/** @brief Return true when a normalised header names a field of any kind exactly. */
 KY_EXPORT bool ky_header__known(const char *key);
+
+/** How closely a header names a field. */
+typedef enum ky_header_quality {
+    KY_HEADER_NONE = 0,
+    KY_HEADER_PARTIAL = 1, /**< A word or part of the header is a synonym. */
+    KY_HEADER_EXACT = 2    /**< The header, or its main part, is a synonym. */
+} ky_header_quality;
+
+/** The field a header cell names for one kind of table. */
+typedef struct ky_header_hit {
+    const ky_header_field *field; /**< NULL when the header names no field of the kind. */
+    ky_header_quality quality;
+    bool needs_dates; /**< Only a date-like name matched, so the column's values must be dates. */
+} ky_header_hit;
+
+/**
+ * @brief Find the field of `kind` that a header cell's text names. The rules
+ *        are described at the top of headers.c: exact names first, then the
+ *        name without a letter label, line-break note or record prefix, then
+ *        words and parts of the name.
+ */
+KY_EXPORT ky_header_hit ky_header__find(const char *text, size_t len, ky_table_kind kind);
 
 /**
  * @brief Return the why-why level a header names ("なぜ1", "原因(なぜ２)", "why 3"),

@@ -7,6 +7,8 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,25 +101,6 @@ int ky_mapping__extras(const ky_map_sheet *map, uint32_t row, ky_extras *extras)
     return 0;
 }
 
-/* Return the key of a header cell with notes dropped, or NULL for a blank or non-text cell. */
-static char *cell_key(const ky_cell *cell, bool keep_notes)
-{
-    if (!cell || cell->type != KY_CELL_TEXT || ky_value__is_blank(cell))
-        return NULL;
-    return ky_header__key(cell->text, cell->len, keep_notes);
-}
-
-/* Return true when the cell names a known field or a why-why level. */
-static bool cell_is_header_name(const ky_cell *cell)
-{
-    char *key = cell_key(cell, false);
-    char *full = cell_key(cell, true);
-    bool known = (key && ky_header__known(key)) || ky_header__why_level(full) > 0;
-    free(key);
-    free(full);
-    return known;
-}
-
 static bool starts_with_note_mark(const ky_cell *cell)
 {
     if (!cell || cell->type != KY_CELL_TEXT)
@@ -161,7 +144,7 @@ ky_row_class ky_mapping__classify(const ky_map_sheet *map, uint32_t row)
         const ky_cell *cell = ky_grid__cell(map->grid, row, c);
         if (ky_value__is_blank(cell))
             continue;
-        char *key = cell_key(cell, false);
+        char *key = ky_mapping__cell_key(cell, false);
         repeated = key && c < map->col_count && map->keys[c] && strcmp(key, map->keys[c]) == 0;
         free(key);
     }
@@ -169,336 +152,23 @@ ky_row_class ky_mapping__classify(const ky_map_sheet *map, uint32_t row)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Finding the header                                                       */
-/* ------------------------------------------------------------------------ */
-
-static uint32_t row_width(const ky_grid_sheet *sheet, uint32_t row)
-{
-    return row < sheet->row_count ? sheet->rows[row].count : 0;
-}
-
-static uint32_t header_score(const ky_grid_sheet *sheet, uint32_t row)
-{
-    uint32_t score = 0;
-    for (uint32_t c = 0; c < row_width(sheet, row); c++)
-        score += cell_is_header_name(ky_grid__cell(sheet, row, c));
-    return score;
-}
-
-/* Return true when `row` names fields in columns where `base` is blank. */
-static bool completes_header(const ky_grid_sheet *sheet, uint32_t row, uint32_t base)
-{
-    for (uint32_t c = 0; c < row_width(sheet, row); c++) {
-        if (cell_is_header_name(ky_grid__cell(sheet, row, c)) &&
-            ky_value__is_blank(ky_grid__cell(sheet, base, c)))
-            return true;
-    }
-    return false;
-}
-
-/*
- * Find an incident status table's header: a row whose first cell names the
- * time (日時) and that names at least two more columns (the actors).
- * Return the row, or UINT32_MAX.
- */
-static uint32_t find_status_header(const ky_grid_sheet *sheet, uint32_t limit)
-{
-    for (uint32_t r = 0; r < limit; r++) {
-        char *key = cell_key(ky_grid__cell(sheet, r, 0), false);
-        bool time = key && ky_header__match(key, KY_TABLE_STATUS);
-        free(key);
-        if (!time)
-            continue;
-        uint32_t actors = 0;
-        for (uint32_t c = 1; c < row_width(sheet, r); c++)
-            actors += !ky_value__is_blank(ky_grid__cell(sheet, r, c));
-        if (actors >= 2)
-            return r;
-    }
-    return UINT32_MAX;
-}
-
-/* Return the header text of a column in a header row, following a merge across columns. */
-static const ky_cell *header_cell(const ky_grid_sheet *sheet, uint32_t row, uint32_t col)
-{
-    const ky_cell *cell = ky_grid__cell(sheet, row, col);
-    if (!ky_value__is_blank(cell))
-        return cell;
-    const ky_range *range = ky_grid__merge_at(sheet, row, col);
-    if (range && range->first_row == row && range->first_col < col)
-        return ky_grid__cell(sheet, row, range->first_col);
-    return NULL;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Recognising the kind and describing the columns                         */
-/* ------------------------------------------------------------------------ */
-
-/* Field a column names for `kind`, from its lower header cell first. */
-static const char *column_field(const char *lower_key, const char *lower_full,
-                                const char *upper_key, const char *upper_full, ky_table_kind kind)
-{
-    if (kind == KY_TABLE_WHY) {
-        int level = ky_header__why_level(lower_full);
-        if (!level)
-            level = ky_header__why_level(upper_full);
-        if (level)
-            return ky_header__why_field(level);
-    }
-    const ky_header_field *field = ky_header__match(lower_key, kind);
-    if (!field)
-        field = ky_header__match(upper_key, kind);
-    return field ? field->name : NULL;
-}
-
-/* Unit for plain numbers in a damage or effort column, read from the header's note. */
-static double column_scale(const char *field, const char *full)
-{
-    if (!field || !full)
-        return 1;
-    if (strcmp(field, "damage") == 0) {
-        if (strstr(full, "百万円"))
-            return 1e6;
-        if (strstr(full, "億円"))
-            return 1e8;
-        if (strstr(full, "万円"))
-            return 1e4;
-        if (strstr(full, "千円"))
-            return 1e3;
-    } else if (strcmp(field, "effort") == 0) {
-        if (strstr(full, "人日"))
-            return 1 / KY_DAYS_PER_MONTH;
-        if (strstr(full, "時間") || strstr(full, "人時"))
-            return 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY);
-    }
-    return 1;
-}
-
-/* Header keys of one column: lower and upper cells, with and without notes. */
-typedef struct column_keys {
-    char *lower_key;
-    char *lower_full;
-    char *upper_key;
-    char *upper_full;
-} column_keys;
-
-static void column_keys_free(column_keys *keys, uint32_t count)
-{
-    for (uint32_t c = 0; c < count; c++) {
-        free(keys[c].lower_key);
-        free(keys[c].lower_full);
-        free(keys[c].upper_key);
-        free(keys[c].upper_full);
-    }
-    free(keys);
-}
-
-/* Count the distinct fields of `kind` the columns name. */
-static int kind_score(const column_keys *keys, uint32_t count, ky_table_kind kind)
-{
-    const char *seen[64];
-    int score = 0;
-    for (uint32_t c = 0; c < count; c++) {
-        const char *field = column_field(keys[c].lower_key, keys[c].lower_full,
-                                         keys[c].upper_key, keys[c].upper_full, kind);
-        if (!field)
-            continue;
-        bool duplicate = false;
-        for (int i = 0; i < score && !duplicate; i++)
-            duplicate = strcmp(seen[i], field) == 0;
-        if (!duplicate && score < 64)
-            seen[score++] = field;
-    }
-    return score;
-}
-
-/*
- * Pick the kind whose fields the header names most. The sheet name's hint
- * adds one. A why-why analysis needs two なぜ columns, or one with 対策.
- */
-static ky_table_kind recognise_kind(const column_keys *keys, uint32_t count, ky_table_kind hint,
-                                    int *best_score)
-{
-    static const ky_table_kind order[] = {KY_TABLE_WHY, KY_TABLE_LESSONS, KY_TABLE_RISKS,
-                                          KY_TABLE_INCIDENTS};
-    int levels = 0;
-    bool countermeasures = false;
-    for (uint32_t c = 0; c < count; c++) {
-        const char *field = column_field(keys[c].lower_key, keys[c].lower_full,
-                                         keys[c].upper_key, keys[c].upper_full, KY_TABLE_WHY);
-        if (field && strncmp(field, "why", 3) == 0)
-            levels++;
-        else if (field && strcmp(field, "countermeasures") == 0)
-            countermeasures = true;
-    }
-
-    ky_table_kind best = KY_TABLE_UNKNOWN;
-    *best_score = 0;
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        if (order[i] == KY_TABLE_WHY && !(levels >= 2 || (levels >= 1 && countermeasures)))
-            continue;
-        int score = kind_score(keys, count, order[i]) + (hint == order[i]);
-        if (score > *best_score) {
-            *best_score = score;
-            best = order[i];
-        }
-    }
-    return *best_score >= 2 ? best : KY_TABLE_UNKNOWN;
-}
-
-/* Allocate the per-column arrays of `map` for `count` columns. */
-static int alloc_columns(ky_map_sheet *map, uint32_t count)
-{
-    map->col_count = count;
-    map->fields = calloc(count ? count : 1, sizeof *map->fields);
-    map->labels = calloc(count ? count : 1, sizeof *map->labels);
-    map->keys = calloc(count ? count : 1, sizeof *map->keys);
-    map->scales = calloc(count ? count : 1, sizeof *map->scales);
-    if (!map->fields || !map->labels || !map->keys || !map->scales)
-        return KY_ENOMEM;
-    for (uint32_t c = 0; c < count; c++)
-        map->scales[c] = 1;
-    return 0;
-}
-
-static void free_columns(ky_map_sheet *map)
-{
-    for (uint32_t c = 0; c < map->col_count; c++) {
-        free(map->labels[c]);
-        free(map->keys[c]);
-    }
-    free(map->fields);
-    free(map->labels);
-    free(map->keys);
-    free(map->scales);
-}
-
-/* Join the header cells of a column as written ("原因 / なぜ1"), or NULL when both are blank. */
-static char *join_header(const ky_cell *upper, const ky_cell *lower)
-{
-    char *up = upper ? ky_value__cell_text(upper) : NULL;
-    char *low = lower ? ky_value__cell_text(lower) : NULL;
-    if (up && low) {
-        ky_buf joined = {0};
-        int status = ky_buf_printf(&joined, "%s / %s", up, low);
-        free(up);
-        free(low);
-        if (status != 0) {
-            ky_buf_free(&joined);
-            return NULL;
-        }
-        return ky_buf_take(&joined);
-    }
-    return up ? up : low;
-}
-
-/* Copy a header onto one line, for messages. */
-static char *one_line(const char *text)
-{
-    if (!text)
-        return NULL;
-    char *line = ky_strdup(text);
-    if (!line)
-        return NULL;
-    for (char *p = line; *p; p++) {
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
-    }
-    return line;
-}
-
-/*
- * Read the header rows into the column arrays and the report. `upper` and
- * `lower` are the first and last header rows (equal for a one-row header).
- */
-static int describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t lower, ky_table_kind kind,
-                            int *score)
-{
-    const ky_grid_sheet *sheet = map->grid;
-    uint32_t width = 0;
-    for (uint32_t r = upper; r <= lower; r++) {
-        if (row_width(sheet, r) > width)
-            width = row_width(sheet, r);
-    }
-
-    column_keys *keys = calloc(width ? width : 1, sizeof *keys);
-    if (!keys)
-        return KY_ENOMEM;
-    int status = alloc_columns(map, width);
-    for (uint32_t c = 0; c < width && status == 0; c++) {
-        const ky_cell *low = ky_grid__cell(sheet, lower, c);
-        const ky_cell *up = upper < lower ? header_cell(sheet, upper, c) : NULL;
-        keys[c].lower_key = cell_key(low, false);
-        keys[c].lower_full = cell_key(low, true);
-        keys[c].upper_key = cell_key(up, false);
-        keys[c].upper_full = cell_key(up, true);
-        map->keys[c] = ky_strdup(keys[c].lower_key ? keys[c].lower_key : keys[c].upper_key);
-        char *joined = join_header(up, ky_value__is_blank(low) ? NULL : low);
-        map->labels[c] = one_line(joined);
-        if (joined && !map->labels[c])
-            status = KY_ENOMEM;
-        map->report->column_count += joined != NULL;
-        free(joined);
-    }
-
-    if (status == 0 && kind == KY_TABLE_UNKNOWN)
-        kind = recognise_kind(keys, width, ky_header__sheet_hint(sheet->name), score);
-    map->report->kind = kind;
-
-    /* Map each column to a field. A field named twice keeps its first column. */
-    for (uint32_t c = 0; c < width && status == 0 && kind != KY_TABLE_UNKNOWN; c++) {
-        const char *field;
-        if (kind == KY_TABLE_STATUS)
-            field = c == 0 ? "time" : (map->labels[c] ? "event" : NULL);
-        else
-            field = column_field(keys[c].lower_key, keys[c].lower_full, keys[c].upper_key,
-                                 keys[c].upper_full, kind);
-        if (field && kind != KY_TABLE_STATUS && ky_mapping__column(map, field) >= 0)
-            field = NULL;
-        map->fields[c] = field;
-        map->scales[c] = column_scale(field, keys[c].lower_full ? keys[c].lower_full
-                                                                : keys[c].upper_full);
-    }
-
-    /* List every column with a header in the report, mapped or not. */
-    if (status == 0 && map->report->column_count > 0) {
-        map->report->columns = calloc(map->report->column_count, sizeof *map->report->columns);
-        if (!map->report->columns)
-            status = KY_ENOMEM;
-    }
-    size_t n = 0;
-    for (uint32_t c = 0; c < width && status == 0; c++) {
-        if (!map->labels[c])
-            continue;
-        ky_column_map *column = &map->report->columns[n++];
-        column->col = c;
-        column->field = map->fields[c];
-        const ky_cell *low = ky_grid__cell(sheet, lower, c);
-        column->header = join_header(upper < lower ? header_cell(sheet, upper, c) : NULL,
-                                     ky_value__is_blank(low) ? NULL : low);
-        if (!column->header)
-            status = KY_ENOMEM;
-    }
-    map->report->column_count = n;
-    column_keys_free(keys, width);
-    return status;
-}
-
-/* ------------------------------------------------------------------------ */
 /* One sheet                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* Give the header a confidence of 0-100: the share of header cells that were
-   mapped, capped at 60 when only two fields matched, plus 10 for a sheet name
-   that agrees. */
-static int confidence(const ky_map_sheet *map, int score)
+/*
+ * Give the header a confidence of 0-100: the share of the header cells'
+ * possible points that the mapped columns earned (2 for a column named
+ * exactly, 1 for one named partly), capped at 60 when two fields or fewer
+ * were mapped, plus 10 for a sheet name that agrees.
+ */
+static int confidence(const ky_map_sheet *map, int points)
 {
     size_t named = map->report->column_count;
     size_t mapped = 0;
     for (size_t i = 0; i < named; i++)
         mapped += map->report->columns[i].field != NULL;
-    int value = named ? (int)(100 * mapped / named) : 0;
-    if (score <= 2 && value > 60)
+    int value = named ? (int)(100 * (size_t)points / (2 * named)) : 0;
+    if (mapped <= 2 && value > 60)
         value = 60;
     if (ky_header__sheet_hint(map->grid->name) == map->report->kind)
         value += 10;
@@ -547,17 +217,50 @@ static int tally(ky_map_sheet *map, const ky_row_class *classes)
     return 0;
 }
 
-/* Report a sheet whose header was not found: every non-blank row is unreadable. */
-static void skip_sheet(ky_map_sheet *map, ky_row_class *classes)
+/* Class every row outside the header blank or unreadable; return the unreadable ones. */
+static size_t skip_rows(const ky_map_sheet *map, ky_row_class *classes)
 {
     size_t skipped = 0;
     for (uint32_t r = 0; r < map->grid->row_count; r++) {
+        if (map->report->header_row > 0 && r + 1 >= map->report->header_row &&
+            r + 1 < map->report->header_row + map->report->header_rows) {
+            classes[r] = KY_ROW_HEADER;
+            continue;
+        }
         bool blank = true;
         for (uint32_t c = 0; c < map->grid->rows[r].count && blank; c++)
             blank = ky_value__is_blank(ky_grid__cell(map->grid, r, c));
         classes[r] = blank ? KY_ROW_BLANK : KY_ROW_UNREADABLE;
         skipped += !blank;
     }
+    return skipped;
+}
+
+/* Set the report's reason, or leave it NULL when out of memory. */
+static void set_reason(ky_sheet_report *report, const char *format, ...) KY_PRINTF(2, 3);
+
+static void set_reason(ky_sheet_report *report, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    va_list again;
+    va_copy(again, args);
+    int len = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    report->reason = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (report->reason)
+        vsnprintf(report->reason, (size_t)len + 1, format, again);
+    va_end(again);
+}
+
+/*
+ * Report a sheet whose header was not found: every non-blank row is
+ * unreadable. The reason names the row that came closest, so that the user
+ * knows which cells to rename.
+ */
+static void skip_sheet(ky_map_sheet *map, ky_row_class *classes, const ky_header_search *found)
+{
+    size_t skipped = skip_rows(map, classes);
     ky_loc loc = ky_mapping__loc(map, 0, UINT32_MAX);
     loc.row = 0;
     if (map->grid->row_count == 0) {
@@ -566,12 +269,54 @@ static void skip_sheet(ky_map_sheet *map, ky_row_class *classes)
                      KY_("the sheet is empty"));
         return;
     }
-    map->report->reason = ky_strdup(KY_("no header row recognised"));
+    if (found->closest_row == UINT32_MAX)
+        set_reason(map->report,
+                   KY_("no header row recognised: no cell in the first %d rows matches a known "
+                       "header name"),
+                   KY_HEADER_SEARCH_ROWS);
+    else
+        set_reason(map->report,
+                   KY_("no header row recognised: row %u comes closest, with %u of its %u cells "
+                       "matching known header names"),
+                   (unsigned)found->closest_row + 1, (unsigned)found->closest_named,
+                   (unsigned)found->closest_cells);
     ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.no-header", &loc,
                  KY_("no header row recognised in the first %d rows, so %zu rows were skipped. "
                      "Name the columns with known headers such as 障害の概要, リスク内容 or "
                      "教訓ID, and check the result with `kyokun inspect`"),
                  KY_HEADER_SEARCH_ROWS, skipped);
+}
+
+/*
+ * Report a sheet whose header names fields, but not the ones any kind of
+ * table needs: the header rows are counted as such and every other
+ * non-blank row is unreadable.
+ */
+static void skip_unknown_table(ky_map_sheet *map, ky_row_class *classes, uint32_t upper,
+                               uint32_t lower)
+{
+    ky_sheet_report *report = map->report;
+    report->header_row = upper + 1;
+    report->header_rows = lower - upper + 1;
+    size_t skipped = skip_rows(map, classes);
+    for (uint32_t r = 0; r < upper; r++) {
+        if (classes[r] == KY_ROW_UNREADABLE)
+            classes[r] = KY_ROW_TITLE;
+    }
+    set_reason(report,
+               KY_("no table recognised: the header in row %u names no kind's required fields. "
+                   "An incident list needs a summary and a date or a cause, a risk table needs "
+                   "A and B or a risk value C, and a lesson table needs a title and a problem, "
+                   "cause, countermeasure or lesson text"),
+               (unsigned)report->header_row);
+    ky_loc loc = ky_mapping__loc(map, upper, UINT32_MAX);
+    loc.col = 0;
+    ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.no-table", &loc,
+                 KY_("no table recognised below the header in row %u, so %zu rows were skipped. "
+                     "Rename the columns so that the sheet has the required fields of one kind "
+                     "(for an incident list: 障害の概要 and 発生日時 or 主な原因), and check the "
+                     "result with `kyokun inspect`"),
+                 (unsigned)report->header_row, skipped);
 }
 
 /* Run the mapper of the recognised kind over the rows below the header. */
@@ -590,50 +335,6 @@ static int map_rows(ky_map_sheet *map, ky_row_class *classes, uint32_t upper, ui
     }
 }
 
-/* Find the header rows and the kind. *upper is UINT32_MAX when none was found. */
-static void locate_header(const ky_grid_sheet *sheet, uint32_t *upper, uint32_t *lower,
-                          ky_table_kind *kind)
-{
-    uint32_t limit = sheet->row_count < KY_HEADER_SEARCH_ROWS ? sheet->row_count
-                                                              : KY_HEADER_SEARCH_ROWS;
-    uint32_t best = UINT32_MAX;
-    uint32_t best_score = 0;
-    for (uint32_t r = 0; r < limit; r++) {
-        uint32_t score = header_score(sheet, r);
-        if (score > best_score) {
-            best_score = score;
-            best = r;
-        }
-    }
-
-    *upper = *lower = UINT32_MAX;
-    *kind = KY_TABLE_UNKNOWN;
-    uint32_t status_row = find_status_header(sheet, limit);
-    bool status_named = ky_header__sheet_hint(sheet->name) == KY_TABLE_STATUS;
-    if (status_row != UINT32_MAX && (status_named || best_score < 2)) {
-        /* The actors' header may take two rows (company, department), or
-           more under a time cell merged down over them. */
-        *upper = *lower = status_row;
-        const ky_range *range = ky_grid__merge_at(sheet, status_row, 0);
-        if (range && range->first_row == status_row && range->last_row > status_row)
-            *lower = range->last_row < status_row + 2 ? range->last_row : status_row + 2;
-        else if (status_row + 1 < sheet->row_count &&
-                 ky_value__is_blank(ky_grid__cell(sheet, status_row + 1, 0)) &&
-                 row_width(sheet, status_row + 1) > 1)
-            *lower = status_row + 1;
-        *kind = KY_TABLE_STATUS;
-        return;
-    }
-    if (best_score < 2)
-        return;
-
-    *upper = *lower = best;
-    if (best > 0 && completes_header(sheet, best - 1, best))
-        *upper = best - 1;
-    else if (best + 1 < sheet->row_count && completes_header(sheet, best + 1, best))
-        *lower = best + 1;
-}
-
 static int map_sheet(ky_map_sheet *map)
 {
     const ky_grid_sheet *sheet = map->grid;
@@ -644,27 +345,27 @@ static int map_sheet(ky_map_sheet *map)
     if (!classes)
         return KY_ENOMEM;
 
-    uint32_t upper;
-    uint32_t lower;
-    ky_table_kind kind;
-    locate_header(sheet, &upper, &lower, &kind);
+    ky_header_search found;
+    ky_mapping__locate_header(sheet, &found);
+    uint32_t upper = found.upper;
+    uint32_t lower = found.lower;
 
     int status = 0;
-    int score = 0;
+    int points = 0;
     if (upper != UINT32_MAX) {
         map->header_row = upper;
         map->data_row = lower + 1;
-        status = describe_columns(map, upper, lower, kind, &score);
-        if (kind == KY_TABLE_STATUS)
-            score = 3;
+        status = ky_mapping__describe_columns(map, upper, lower, found.kind, &points);
     }
 
-    if (status == 0 && report->kind == KY_TABLE_UNKNOWN) {
-        skip_sheet(map, classes);
+    if (status == 0 && upper == UINT32_MAX) {
+        skip_sheet(map, classes, &found);
+    } else if (status == 0 && report->kind == KY_TABLE_UNKNOWN) {
+        skip_unknown_table(map, classes, upper, lower);
     } else if (status == 0) {
         report->header_row = upper + 1;
         report->header_rows = lower - upper + 1;
-        report->confidence = confidence(map, score);
+        report->confidence = confidence(map, points);
         map->last_wide_row = find_last_wide_row(map);
         for (uint32_t r = 0; r < map->header_row; r++)
             classes[r] = ky_mapping__classify(map, r) == KY_ROW_BLANK ? KY_ROW_BLANK : KY_ROW_TITLE;
@@ -732,7 +433,7 @@ int ky_mapping__add_grid(ky_ctx *ctx, ky_book *book, const ky_grid *grid, const 
         if (!map.report)
             return KY_ENOMEM;
         status = map_sheet(&map);
-        free_columns(&map);
+        ky_mapping__free_columns(&map);
     }
     return status;
 }

@@ -53,6 +53,24 @@ typedef struct ky_map_sheet {
     double *scales;          /**< Unit per column for plain numbers (千円 -> 1000). */
 } ky_map_sheet;
 
+/** Where a sheet's header is, and how close the best row came when there is none. Rows are 0-based. */
+typedef struct ky_header_search {
+    uint32_t upper;         /**< First header row, UINT32_MAX when none was found. */
+    uint32_t lower;         /**< Last header row. */
+    ky_table_kind kind;     /**< KY_TABLE_STATUS for a status table, else KY_TABLE_UNKNOWN. */
+    uint32_t closest_row;   /**< Row that named the most fields, UINT32_MAX when no row named any. */
+    uint32_t closest_named; /**< Cells of that row naming a field. */
+    uint32_t closest_cells; /**< Non-blank cells of that row. */
+} ky_header_search;
+
+/* Header search and column mapping (mapping_header.c). */
+void ky_mapping__locate_header(const ky_grid_sheet *sheet, ky_header_search *found);
+int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t lower,
+                                 ky_table_kind kind, int *points);
+void ky_mapping__free_columns(ky_map_sheet *map);
+/* Return the normalised text of a header cell, or NULL for a blank or non-text cell. */
+char *ky_mapping__cell_key(const ky_cell *cell, bool keep_notes);
+
 /* Shared helpers (mapping.c). */
 ky_loc ky_mapping__loc(const ky_map_sheet *map, uint32_t row, uint32_t col);
 const ky_cell *ky_mapping__value(const ky_map_sheet *map, uint32_t row, uint32_t col);

@@ -97,15 +97,29 @@ static void convert_incident(const ky_map_sheet *map, const field_columns *colum
     char letters[8];
     const ky_cell *cell = field_cell(map, columns, INC_OCCURRED, row);
     if (cell) {
-        incident->occurred = ky_value__date(cell);
-        if (isnan(incident->occurred)) {
-            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
+        ky_date_error error;
+        incident->occurred = ky_value__read_date(cell, &error);
+        ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
+        const char *label = column_label(map, columns->cols[INC_OCCURRED], letters);
+        if (error == KY_DATE_OUTSIDE_ERA)
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                         KY_("impossible date \"%s\" in column \"%s\": the year or day is outside "
+                             "the Japanese era (平成 ended on 平成31年4月30日, 昭和 on 昭和64年1月7日). "
+                             "Correct the cell. Until then the text is kept and the date stays "
+                             "unknown"),
+                         incident->occurred_text, label);
+        else if (error == KY_DATE_NO_SUCH_DAY)
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                         KY_("impossible date \"%s\" in column \"%s\": that month has no such "
+                             "day. Correct the cell. Until then the text is kept and the date "
+                             "stays unknown"),
+                         incident->occurred_text, label);
+        else if (error != KY_DATE_OK)
             ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
                          KY_("unreadable date \"%s\" in column \"%s\": expected a date cell or "
-                             "text such as 2024/4/1, 2024-04-01 or 2024年4月1日. The text is kept"),
-                         incident->occurred_text,
-                         column_label(map, columns->cols[INC_OCCURRED], letters));
-        }
+                             "text such as 2024/4/1, 2024-04-01, 2024年4月1日 or 令和6年4月1日. "
+                             "The text is kept"),
+                         incident->occurred_text, label);
     }
 
     int col = columns->cols[INC_DAMAGE];

@@ -393,12 +393,13 @@ static bool parse_time_part(const char *p, double *fraction)
 }
 
 /* Read "2024/4/1", "2024-04-01", "2024.4.1" or "2024年4月1日", with an optional time. */
-static double parse_date_text(const char *text)
+static double parse_date_text(const char *text, ky_date_error *error)
 {
     const char *p = text;
     int year;
     int month;
     int day;
+    *error = KY_DATE_UNREADABLE;
     if (!read_int(&p, 4, &year))
         return NAN;
 
@@ -417,37 +418,155 @@ static double parse_date_text(const char *text)
         return NAN;
     if (kanji && !accept(&p, "日"))
         return NAN;
-    if (!ky_date_valid(year, month, day))
-        return NAN;
 
     double fraction;
     if (!parse_time_part(p, &fraction))
         return NAN;
+    if (!ky_date_valid(year, month, day)) {
+        *error = KY_DATE_NO_SUCH_DAY;
+        return NAN;
+    }
+    *error = KY_DATE_OK;
     return ky_date_to_serial(year, month, day) + fraction;
 }
 
-double ky_value__date(const ky_cell *cell)
+/*
+ * Japanese eras from 明治 on, with the first day of each. Year N of an era
+ * is its first year + N - 1, and the year of the era change belongs to both
+ * eras (平成31年4月30日 and 令和元年5月1日). 明治 is taken to start on
+ * 1868-01-01: the era was proclaimed on 1868-10-23 and applied to the whole
+ * year, and Japan kept the lunar calendar until 明治5年 anyway.
+ */
+static const struct era {
+    const char *kanji;
+    char letter; /**< Lower case, because parse_form() lower-cases text. */
+    int year;
+    int month;
+    int day;
+} eras[] = {
+    {"明治", 'm', 1868, 1, 1},
+    {"大正", 't', 1912, 7, 30},
+    {"昭和", 's', 1926, 12, 25},
+    {"平成", 'h', 1989, 1, 8},
+    {"令和", 'r', 2019, 5, 1},
+};
+
+#define ERA_COUNT (sizeof eras / sizeof eras[0])
+
+/*
+ * Read an era date: "平成29年12月31日", "令和元年5月1日", "H29.1.16", "h29/1/16"
+ * or "R6-4-1", with an optional time. A date before the era began or on or
+ * after the next era began is KY_DATE_OUTSIDE_ERA, never moved into another era.
+ */
+static double parse_era_date(const char *text, ky_date_error *error)
 {
+    const char *p = text;
+    size_t era = ERA_COUNT;
+    bool kanji = false;
+    *error = KY_DATE_UNREADABLE;
+    for (size_t i = 0; i < ERA_COUNT && era == ERA_COUNT; i++) {
+        if (accept(&p, eras[i].kanji)) {
+            era = i;
+            kanji = true;
+        } else if (*p == eras[i].letter && isdigit((unsigned char)p[1])) {
+            era = i;
+            p++;
+        }
+    }
+    if (era == ERA_COUNT)
+        return NAN;
+    skip_spaces(&p);
+
+    int era_year;
+    if (kanji && accept(&p, "元"))
+        era_year = 1;
+    else if (!read_int(&p, 2, &era_year))
+        return NAN;
+
+    int month;
+    int day;
+    char separator = '\0';
+    if (kanji) {
+        if (!accept(&p, "年"))
+            return NAN;
+    } else {
+        separator = *p;
+        if (separator != '.' && separator != '/' && separator != '-')
+            return NAN;
+        p++;
+    }
+    if (!read_int(&p, 2, &month))
+        return NAN;
+    if (kanji ? !accept(&p, "月") : *p++ != separator)
+        return NAN;
+    if (!read_int(&p, 2, &day))
+        return NAN;
+    if (kanji && !accept(&p, "日"))
+        return NAN;
+    double fraction;
+    if (!parse_time_part(p, &fraction))
+        return NAN;
+
+    int year = eras[era].year + era_year - 1;
+    if (era_year < 1) {
+        *error = KY_DATE_OUTSIDE_ERA;
+        return NAN;
+    }
+    if (!ky_date_valid(year, month, day)) {
+        *error = KY_DATE_NO_SUCH_DAY;
+        return NAN;
+    }
+    double serial = ky_date_to_serial(year, month, day);
+    double first = ky_date_to_serial(eras[era].year, eras[era].month, eras[era].day);
+    double next = era + 1 < ERA_COUNT
+                      ? ky_date_to_serial(eras[era + 1].year, eras[era + 1].month, eras[era + 1].day)
+                      : INFINITY;
+    if (serial < first || serial >= next) {
+        *error = KY_DATE_OUTSIDE_ERA;
+        return NAN;
+    }
+    *error = KY_DATE_OK;
+    return serial + fraction;
+}
+
+double ky_value__read_date(const ky_cell *cell, ky_date_error *error)
+{
+    ky_date_error ignored;
+    if (!error)
+        error = &ignored;
+    *error = KY_DATE_UNREADABLE;
     if (!cell)
         return NAN;
-    if (cell->type == KY_CELL_DATE)
+    if (cell->type == KY_CELL_DATE) {
+        *error = KY_DATE_OK;
         return cell->number;
+    }
     if (cell->type == KY_CELL_NUMBER) {
         /* A plain number in a date column is a serial day if it can be one. */
-        return (cell->number >= 1 && cell->number < 2958466) ? cell->number : NAN;
+        bool serial = cell->number >= 1 && cell->number < 2958466;
+        *error = serial ? KY_DATE_OK : KY_DATE_UNREADABLE;
+        return serial ? cell->number : NAN;
     }
     char *text = parse_form(cell);
     if (!text)
         return NAN;
-    /* TODO: Japanese era dates (令和6年4月1日, R6.4.1) are not read yet. */
-    double serial = parse_date_text(text);
-    if (isnan(serial)) {
+    double serial = parse_date_text(text, error);
+    if (*error == KY_DATE_UNREADABLE)
+        serial = parse_era_date(text, error);
+    if (*error == KY_DATE_UNREADABLE) {
         ky_date_kind kind;
-        if (!ky_parse_iso_date(text, strlen(text), &serial, &kind))
+        if (ky_parse_iso_date(text, strlen(text), &serial, &kind))
+            *error = KY_DATE_OK;
+        else
             serial = NAN;
     }
     free(text);
     return serial;
+}
+
+double ky_value__date(const ky_cell *cell)
+{
+    return ky_value__read_date(cell, NULL);
 }
 
 /* ------------------------------------------------------------------------ */

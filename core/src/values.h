@@ -73,12 +73,26 @@ KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
  */
 KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
 
+/** Why a date could not be read. */
+typedef enum ky_date_error {
+    KY_DATE_OK = 0,
+    KY_DATE_UNREADABLE,   /**< Not written as a date. */
+    KY_DATE_NO_SUCH_DAY,  /**< Written as a date, but the day does not exist (2月30日). */
+    KY_DATE_OUTSIDE_ERA   /**< A Japanese era year or day outside the era (平成32年). */
+} ky_date_error;
+
 /**
  * @brief Read a date: a date cell, a serial number, or text such as
- *        "2024/4/1", "2024-04-01", "2024年4月1日", optionally followed by a
- *        time "10:30" or "10時30分".
+ *        "2024/4/1", "2024-04-01", "2024年4月1日", "2022-01-21 13:47:00", or a
+ *        Japanese era date such as "平成29年12月31日", "令和元年5月1日" or
+ *        "H29.1.16" (eras M, T, S, H and R), optionally followed by a time
+ *        "10:30" or "10時30分".
+ * @param error Receives why the date is unreadable, or KY_DATE_OK. May be NULL.
  * @return The serial day in the 1900 system, or NAN when unreadable.
  */
+KY_EXPORT double ky_value__read_date(const ky_cell *cell, ky_date_error *error);
+
+/** @brief Read a date as ky_value__read_date() does, without the reason for a failure. */
 KY_EXPORT double ky_value__date(const ky_cell *cell);
 
 /** @brief Append a copy of `len` bytes of text to a list. @return 0 or KY_ENOMEM. */

@@ -351,7 +351,8 @@ static void test_sheet__no_header_reported(void **state)
 
     const ky_sheet_report *report = &f->book->sheets[0];
     assert_int_equal(report->kind, KY_TABLE_UNKNOWN);
-    assert_string_equal(report->reason, "no header row recognised");
+    assert_string_equal(report->reason, "no header row recognised: no cell in the first 30 rows "
+                                        "matches a known header name");
     assert_int_equal(report->header_row, 0);
     assert_int_equal(report->rows_total, 3);
     assert_int_equal(report->skipped.unreadable, 2);
@@ -360,6 +361,193 @@ static void test_sheet__no_header_reported(void **state)
     assert_int_equal(f->seen.count, 1);
     assert_string_equal(f->seen.codes[0], "mapping.no-header");
     assert_string_equal(f->seen.sheets[0], "メモ");
+}
+
+/* Return the field name that ky_header__find() gives a header, or "" when none. */
+static const char *found_field(const char *header, ky_table_kind kind, ky_header_quality *quality)
+{
+    ky_header_hit hit = ky_header__find(header, strlen(header), kind);
+    *quality = hit.quality;
+    return hit.field ? hit.field->name : "";
+}
+
+static void test_header__exact_after_reduction(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *header;
+        ky_table_kind kind;
+        const char *field;
+    } cases[] = {
+        {"C: Risk score\n(A x B)", KY_TABLE_RISKS, "c"},
+        {"A: Impact\n(high 3 to low 1)", KY_TABLE_RISKS, "a"},
+        {"Effect on business", KY_TABLE_RISKS, "impact"},
+        {"Lesson", KY_TABLE_LESSONS, "lesson"},
+        {"Title", KY_TABLE_LESSONS, "title"},
+        {"Risk\nas the customer sees it", KY_TABLE_RISKS, "content"},
+        {"value.title", KY_TABLE_INCIDENTS, "summary"},
+        {"case_title", KY_TABLE_INCIDENTS, "summary"},
+        {"subject", KY_TABLE_INCIDENTS, "summary"},
+        {"estimated_hours", KY_TABLE_INCIDENTS, "effort"},
+        {"reason", KY_TABLE_INCIDENTS, "main_cause"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ky_header_quality quality;
+        assert_string_equal(found_field(cases[i].header, cases[i].kind, &quality), cases[i].field);
+        assert_int_equal(quality, KY_HEADER_EXACT);
+    }
+}
+
+static void test_header__partial_matches(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *header;
+        const char *field;
+        bool needs_dates;
+    } cases[] = {
+        {"closure_reason", "main_cause", false},
+        {"case_enquiry_id", "id", false},
+        {"事案概要", "summary", false},
+        {"start_date", "occurred", true},
+        {"open_dt", "occurred", true},
+        {"openDate", "occurred", true},
+        {"公表日", "occurred", true},
+        {"内部ID(20桁)", "id", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ky_header_hit hit = ky_header__find(cases[i].header, strlen(cases[i].header),
+                                            KY_TABLE_INCIDENTS);
+        assert_non_null(hit.field);
+        assert_string_equal(hit.field->name, cases[i].field);
+        assert_int_equal(hit.quality, KY_HEADER_PARTIAL);
+        assert_int_equal(hit.needs_dates, cases[i].needs_dates);
+    }
+}
+
+static void test_header__other_dates_not_occurred(void **state)
+{
+    (void)state;
+    static const char *const headers[] = {"due_date", "target_dt", "closed_dt", "created_at",
+                                          "最終更新日", "作成日時", "削除日時", "完了予定日"};
+    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+        ky_header_quality quality;
+        assert_string_equal(found_field(headers[i], KY_TABLE_INCIDENTS, &quality), "");
+        assert_int_equal(quality, KY_HEADER_NONE);
+    }
+}
+
+static void test_header__long_text_not_partial(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "労働者６名に、２か月間の定期賃金合計約280万円を支払わなかったもの原因",
+        "General Comments For a Program or Policy reason",
+        "出席：情シス部門3名、B社2名",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        for (int kind = KY_TABLE_INCIDENTS; kind <= KY_TABLE_STATUS; kind++) {
+            ky_header_quality quality;
+            assert_string_equal(found_field(texts[i], (ky_table_kind)kind, &quality), "");
+        }
+    }
+}
+
+/* A notices table (title, body, importance, bookkeeping dates): no kind's required fields. */
+static void test_kind__notices_not_lessons(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "information");
+    ROW(&f->grid, 0, T(0, "id"), T(1, "value.title"), T(2, "value.body"), T(3, "value.priority"),
+        T(4, "created_at"));
+    ROW(&f->grid, 1, T(0, "ID"), T(1, "タイトル"), T(2, "本文"), T(3, "重要度"), T(4, "作成日時"));
+    ROW(&f->grid, 2, N(0, 1), T(1, "ようこそ"), T(2, "<p>本文</p>"), N(3, 3),
+        T(4, "2019-01-04 18:48:15"));
+    ROW(&f->grid, 3, N(0, 2), T(1, "テーブルの追加"), T(2, "<p>手順</p>"), N(3, 1),
+        T(4, "2019-01-05 09:00:00"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_UNKNOWN);
+    assert_int_equal(f->book->lesson_count, 0);
+    assert_int_equal(f->book->incident_count, 0);
+    assert_int_equal(report->header_row, 2);
+    assert_int_equal(report->rows_mapped, 0);
+    assert_int_equal(report->skipped.title, 1);
+    assert_int_equal(report->skipped.header, 1);
+    assert_int_equal(report->skipped.unreadable, 2);
+    assert_non_null(report->reason);
+    assert_non_null(strstr(report->reason, "no table recognised: the header in row 2"));
+    assert_int_equal(report->column_count, 5);
+    assert_null(report->columns[1].field);
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.no-table");
+}
+
+/* A ticket export: exact, partial and date-like names together, with low confidence. */
+static void test_kind__ticket_export_incidents(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "export");
+    ROW(&f->grid, 0, T(0, "priority"), T(1, "subject"), T(2, "description"), T(3, "start_date"),
+        T(4, "due_date"), T(5, "category"), T(6, "estimated_hours"), T(7, "tracker"));
+    ROW(&f->grid, 1, T(0, "High"), T(1, "Login fails"), T(2, "Users cannot log in"),
+        T(3, "2015-07-08"), T(4, "2015-08-25"), T(5, "Auth"), N(6, 16), T(7, "bug"));
+    ROW(&f->grid, 2, T(0, "Normal"), T(1, "Slow report"), T(2, "Report takes 5 min"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_INCIDENTS);
+    assert_string_equal(report->columns[1].field, "summary");
+    assert_null(report->columns[2].field);
+    assert_string_equal(report->columns[3].field, "occurred");
+    assert_null(report->columns[4].field);
+    assert_string_equal(report->columns[5].field, "main_cause");
+    assert_string_equal(report->columns[6].field, "effort");
+    /* 3 exact and 1 partial field of 8 columns: (3 * 2 + 1) / 16 points. */
+    assert_int_equal(report->confidence, 43);
+    assert_int_equal(f->book->incident_count, 2);
+    assert_true(f->book->incidents[0].occurred == ky_date_to_serial(2015, 7, 8));
+    assert_true(f->book->incidents[0].effort_pm == 0.1);
+    assert_string_equal(f->book->incidents[0].extras.items[1].header, "description");
+}
+
+/* A date-like header whose values are not dates is not the occurrence date. */
+static void test_kind__date_like_needs_dates(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "Sheet1");
+    ROW(&f->grid, 0, T(0, "事案概要"), T(1, "担当日"), T(2, "主な原因"));
+    ROW(&f->grid, 1, T(0, "帳票の誤り"), T(1, "佐藤"), T(2, "手順の誤り"));
+    ROW(&f->grid, 2, T(0, "バッチ遅延"), T(1, "鈴木"), T(2, "設定の誤り"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_INCIDENTS);
+    assert_string_equal(report->columns[0].field, "summary");
+    assert_null(report->columns[1].field);
+    assert_string_equal(report->columns[2].field, "main_cause");
+}
+
+static void test_sheet__closest_header_row_named(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "メモ");
+    ROW(&f->grid, 0, T(0, "打合せメモ"));
+    ROW(&f->grid, 1, T(0, "件名"), T(1, "担当者"), T(2, "期限"));
+    ROW(&f->grid, 2, T(0, "保守窓口への問い合わせ"), T(1, "佐藤"), T(2, "来週"));
+    end(&f->grid);
+    map(f);
+
+    const ky_sheet_report *report = &f->book->sheets[0];
+    assert_int_equal(report->kind, KY_TABLE_UNKNOWN);
+    assert_int_equal(report->header_row, 0);
+    assert_string_equal(report->reason, "no header row recognised: row 2 comes closest, with 1 of "
+                                        "its 3 cells matching known header names");
+    assert_int_equal(report->skipped.unreadable, 3);
 }
 
 static void test_book__title_and_threshold(void **state)
@@ -614,6 +802,80 @@ static void test_values__dates(void **state)
     assert_true(isnan(ky_value__date(&no_year)));
 }
 
+static void test_values__era_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int year;
+        int month;
+        int day;
+    } cases[] = {
+        {"平成29年12月31日", 2017, 12, 31}, {"H29.1.16", 2017, 1, 16}, {"h29/1/16", 2017, 1, 16},
+        {"令和元年5月1日", 2019, 5, 1}, {"R6.4.1", 2024, 4, 1}, {"Ｒ６．４．１", 2024, 4, 1},
+        {"平成31年4月30日", 2019, 4, 30}, {"昭和64年1月7日", 1989, 1, 7},
+        {"S39.10.10", 1964, 10, 10}, {"大正元年7月30日", 1912, 7, 30}, {"T15.12.24", 1926, 12, 24},
+        {"明治45年7月29日", 1912, 7, 29}, {"M1.1.1", 1868, 1, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_cell cell = T(0, cases[i].text);
+        ky_date_error error;
+        double serial = ky_value__read_date(&cell, &error);
+        assert_int_equal(error, KY_DATE_OK);
+        assert_true(serial == ky_date_to_serial(cases[i].year, cases[i].month, cases[i].day));
+    }
+    const ky_cell timed = T(0, "令和6年4月1日 9時30分");
+    assert_true(ky_value__date(&timed) == 45383 + 9.5 / 24);
+    const ky_cell text_time = T(0, "2022-01-21 13:47:00");
+    assert_true(ky_value__date(&text_time) == ky_date_to_serial(2022, 1, 21) + (13 * 60 + 47) / 1440.0);
+}
+
+static void test_values__impossible_era_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        ky_date_error error;
+    } cases[] = {
+        {"平成32年1月1日", KY_DATE_OUTSIDE_ERA}, {"H31.5.1", KY_DATE_OUTSIDE_ERA},
+        {"昭和64年1月8日", KY_DATE_OUTSIDE_ERA}, {"令和元年4月30日", KY_DATE_OUTSIDE_ERA},
+        {"大正元年7月29日", KY_DATE_OUTSIDE_ERA}, {"R0.1.1", KY_DATE_OUTSIDE_ERA},
+        {"平成29年2月30日", KY_DATE_NO_SUCH_DAY}, {"2023/2/29", KY_DATE_NO_SUCH_DAY},
+        {"X29.1.16", KY_DATE_UNREADABLE}, {"H29.1.16送検", KY_DATE_UNREADABLE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_cell cell = T(0, cases[i].text);
+        ky_date_error error;
+        assert_true(isnan(ky_value__read_date(&cell, &error)));
+        assert_int_equal(error, cases[i].error);
+    }
+}
+
+static void test_incidents__impossible_era_date_warned(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "障害一覧");
+    ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
+    ROW(&f->grid, 1, T(0, "平成32年1月10日"), T(1, "バッチ遅延"));
+    ROW(&f->grid, 2, T(0, "H30.2.30"), T(1, "帳票の誤り"));
+    ROW(&f->grid, 3, T(0, "H30.2.1"), T(1, "ログイン不可"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 3);
+    assert_true(isnan(f->book->incidents[0].occurred));
+    assert_string_equal(f->book->incidents[0].occurred_text, "平成32年1月10日");
+    assert_true(isnan(f->book->incidents[1].occurred));
+    assert_true(f->book->incidents[2].occurred == ky_date_to_serial(2018, 2, 1));
+    assert_int_equal(f->seen.count, 2);
+    assert_string_equal(f->seen.codes[0], "mapping.invalid-date");
+    assert_int_equal(f->seen.rows[0], 2);
+    assert_int_equal(f->seen.cols[0], 1);
+    assert_non_null(strstr(f->seen.messages[0], "outside the Japanese era"));
+    assert_int_equal(f->seen.rows[1], 3);
+    assert_non_null(strstr(f->seen.messages[1], "no such day"));
+}
+
 static void test_values__split_list_lines(void **state)
 {
     (void)state;
@@ -729,6 +991,14 @@ int main(void)
         cmocka_unit_test(test_header__dictionary_is_normalised),
         cmocka_unit_test(test_header__key_drops_notes),
         cmocka_unit_test_setup_teardown(test_sheet__no_header_reported, setup, teardown),
+        cmocka_unit_test(test_header__exact_after_reduction),
+        cmocka_unit_test(test_header__partial_matches),
+        cmocka_unit_test(test_header__other_dates_not_occurred),
+        cmocka_unit_test(test_header__long_text_not_partial),
+        cmocka_unit_test_setup_teardown(test_kind__notices_not_lessons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kind__ticket_export_incidents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kind__date_like_needs_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sheet__closest_header_row_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_book__title_and_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lessons__lists_split, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lessons__continuation_rows, setup, teardown),
@@ -740,6 +1010,9 @@ int main(void)
         cmocka_unit_test(test_values__yen),
         cmocka_unit_test(test_values__person_months),
         cmocka_unit_test(test_values__dates),
+        cmocka_unit_test(test_values__era_dates),
+        cmocka_unit_test(test_values__impossible_era_dates),
+        cmocka_unit_test_setup_teardown(test_incidents__impossible_era_date_warned, setup, teardown),
         cmocka_unit_test(test_values__split_list_lines),
         cmocka_unit_test(test_values__split_list_plain_lines),
         cmocka_unit_test(test_values__lesson_ids_kept_out_of_text),
