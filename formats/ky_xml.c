@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Safe xmlTextReader setup over zip entry streams, plus small helpers for
- * matching namespaced names and collecting element text.
+ * Safe xmlTextReader setup over zip entry streams and whole documents, plus
+ * small helpers for matching namespaced names and collecting element text.
  */
 #include "formats/ky_xml.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +21,24 @@
  */
 #define KY_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
+/* A whole document read from memory or a file (ky_xml_open_source()), with a running size cap. */
+typedef struct source_input {
+    const unsigned char *data; /* the bytes in memory, or NULL to read `file` */
+    size_t size;
+    size_t offset;
+    FILE *file;
+    uint64_t max_size;
+    uint64_t total;
+    int status;
+} source_input;
+
 struct ky_xml {
     xmlTextReaderPtr reader;
-    ky_zip_stream *stream;
-    ky_zip *zip;
+    ky_zip_stream *stream; /* NULL for a document from ky_xml_open_source() */
+    source_input *input;   /* NULL for a package part */
+    ky_ctx *ctx;
+    const char *path;      /* names the input in messages */
+    const char *part;      /* part name, or the path for a whole document */
     char *first_error; /* first message libxml2 reported, without newline */
     int error_line;
     bool in_attributes;
@@ -57,12 +73,14 @@ int ky_xml_open(ky_zip *zip, const char *name, ky_xml **out)
     ky_xml *xml = calloc(1, sizeof *xml);
     if (!xml)
         return ky_error_set(ctx, KY_ENOMEM, &loc, KY_("out of memory while reading %s"), loc.file);
-    xml->zip = zip;
+    xml->ctx = ctx;
+    xml->path = loc.file;
     int status = ky_zip_stream_open(zip, index, &xml->stream);
     if (status != 0) {
         free(xml);
         return status;
     }
+    xml->part = ky_zip_stream_name(xml->stream);
 
     xmlInitParser();
     xml->reader = xmlReaderForIO(ky_zip_stream_io_read, NULL, xml->stream,
@@ -76,6 +94,83 @@ int ky_xml_open(ky_zip *zip, const char *name, ky_xml **out)
     return 0;
 }
 
+/* Read callback of xmlReaderForIO() over a whole document, counting bytes against the cap. */
+static int source_io_read(void *context, char *buffer, int len)
+{
+    ky_xml *xml = context;
+    source_input *input = xml->input;
+    if (input->status != 0)
+        return -1;
+    if (len <= 0)
+        return 0;
+    size_t n;
+    if (input->data) {
+        n = input->size - input->offset < (size_t)len ? input->size - input->offset : (size_t)len;
+        memcpy(buffer, input->data + input->offset, n);
+        input->offset += n;
+    } else {
+        n = fread(buffer, 1, (size_t)len, input->file);
+        if (n == 0 && ferror(input->file)) {
+            ky_loc loc = {.file = xml->path};
+            input->status = ky_error_set(xml->ctx, KY_EIO, &loc, KY_("cannot read %s: %s"),
+                                         xml->path, strerror(errno));
+            return -1;
+        }
+    }
+    input->total += n;
+    if (input->total > input->max_size) {
+        ky_loc loc = {.file = xml->path};
+        input->status = ky_error_set(xml->ctx, KY_ELIMIT, &loc,
+                                     KY_("%s is larger than the limit of %llu bytes for one XML "
+                                         "document"),
+                                     xml->path, (unsigned long long)input->max_size);
+        return -1;
+    }
+    return (int)n;
+}
+
+int ky_xml_open_source(ky_ctx *ctx, const ky_source *source, uint64_t max_size, ky_xml **out)
+{
+    *out = NULL;
+    const char *path = source->path ? source->path : "(memory)";
+    ky_loc loc = {.file = path};
+
+    ky_xml *xml = calloc(1, sizeof *xml);
+    source_input *input = calloc(1, sizeof *input);
+    if (!xml || !input) {
+        free(xml);
+        free(input);
+        return ky_error_set(ctx, KY_ENOMEM, &loc, KY_("out of memory while reading %s"), path);
+    }
+    xml->ctx = ctx;
+    xml->path = path;
+    xml->part = path;
+    xml->input = input;
+    input->max_size = max_size;
+    if (source->data) {
+        input->data = source->data;
+        input->size = source->size;
+    } else {
+        input->file = source->path ? fopen(source->path, "rb") : NULL;
+        if (!input->file) {
+            int error = source->path ? errno : ENOENT;
+            ky_xml_close(xml);
+            return ky_error_set(ctx, KY_EIO, &loc, KY_("cannot open %s: %s"), path,
+                                strerror(error));
+        }
+    }
+
+    xmlInitParser();
+    xml->reader = xmlReaderForIO(source_io_read, NULL, xml, path, NULL, KY_XML_OPTIONS);
+    if (!xml->reader) {
+        ky_xml_close(xml);
+        return ky_error_set(ctx, KY_ENOMEM, &loc, KY_("out of memory while reading %s"), path);
+    }
+    xmlTextReaderSetStructuredErrorHandler(xml->reader, keep_error, xml);
+    *out = xml;
+    return 0;
+}
+
 void ky_xml_close(ky_xml *xml)
 {
     if (!xml)
@@ -83,28 +178,38 @@ void ky_xml_close(ky_xml *xml)
     if (xml->reader)
         xmlFreeTextReader(xml->reader);
     ky_zip_stream_close(xml->stream);
+    if (xml->input && xml->input->file)
+        fclose(xml->input->file);
+    free(xml->input);
     free(xml->first_error);
     free(xml);
 }
 
 int ky_xml_read(ky_xml *xml)
 {
-    ky_ctx *ctx = ky_zip_ctx(xml->zip);
-    ky_loc loc = {.file = ky_zip_path(xml->zip)};
-    const char *part = ky_zip_stream_name(xml->stream);
+    ky_ctx *ctx = xml->ctx;
+    ky_loc loc = {.file = xml->path};
+    const char *part = xml->part;
 
     xml->in_attributes = false;
     int rc = xmlTextReaderRead(xml->reader);
-    if (rc == 1 && xmlTextReaderNodeType(xml->reader) == XML_READER_TYPE_DOCUMENT_TYPE)
+    if (rc == 1 && xmlTextReaderNodeType(xml->reader) == XML_READER_TYPE_DOCUMENT_TYPE) {
+        if (!xml->stream)
+            return ky_error_set(ctx, KY_EPARSE, &loc,
+                                KY_("%s: DOCTYPE not allowed in the document"), loc.file);
         return ky_error_set(ctx, KY_EPARSE, &loc,
                             KY_("%s: DOCTYPE not allowed in package part %s"), loc.file, part);
+    }
     if (rc >= 0)
         return rc;
 
     /* A failed stream (size limit, corrupt data) already set the precise error. */
-    int status = ky_zip_stream_status(xml->stream);
+    int status = xml->stream ? ky_zip_stream_status(xml->stream) : xml->input->status;
     if (status != 0)
         return status;
+    if (!xml->stream)
+        return ky_error_set(ctx, KY_EPARSE, &loc, KY_("%s: invalid XML, line %d: %s"), loc.file,
+                            xml->error_line, xml->first_error ? xml->first_error : "unknown error");
     return ky_error_set(ctx, KY_EPARSE, &loc, KY_("%s: invalid XML in package part %s, line %d: %s"),
                         loc.file, part, xml->error_line,
                         xml->first_error ? xml->first_error : "unknown error");
@@ -230,14 +335,20 @@ int ky_xml_skip(ky_xml *xml)
 
 int ky_xml_error_nomem(ky_xml *xml)
 {
-    ky_loc loc = {.file = ky_zip_path(xml->zip)};
-    return ky_error_set(ky_zip_ctx(xml->zip), KY_ENOMEM, &loc, KY_("out of memory while reading %s"),
+    ky_loc loc = {.file = xml->path};
+    return ky_error_set(xml->ctx, KY_ENOMEM, &loc, KY_("out of memory while reading %s"),
                         loc.file);
 }
 
 const char *ky_xml_part(const ky_xml *xml)
 {
-    return ky_zip_stream_name(xml->stream);
+    return xml->part;
+}
+
+const char *ky_xml_value(const ky_xml *xml)
+{
+    const xmlChar *value = xmlTextReaderConstValue(xml->reader);
+    return value ? (const char *)value : "";
 }
 
 int ky_xml_line(const ky_xml *xml)

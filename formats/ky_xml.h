@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Streaming XML over zip package parts with libxml2's xmlTextReader, set up
- * so that a part can neither load files or URLs nor expand entities: no
- * network, no DTD loading, no entity substitution, and any DOCTYPE rejected.
+ * Streaming XML over zip package parts (or a whole XML file) with libxml2's
+ * xmlTextReader. The reader is set up so that a part can neither load files
+ * or URLs nor expand entities: no network, no DTD loading, no entity
+ * substitution, and any DOCTYPE rejected.
  */
 #ifndef KYOKUN_FORMATS_XML_H
 #define KYOKUN_FORMATS_XML_H
@@ -43,6 +44,20 @@ typedef struct ky_xml ky_xml;
  */
 KY_EXPORT int ky_xml_open(ky_zip *zip, const char *name, ky_xml **out);
 
+/**
+ * @brief Open a whole XML document for streaming (a flat OpenDocument file):
+ *        `source->data` when set, else the file at `source->path`, with the
+ *        same safety settings as package parts.
+ * @param ctx Context that receives errors, now and from later reads.
+ * @param source Input; `source->path` names it in messages. Borrowed: the
+ *        path and data must outlive the reader.
+ * @param max_size Bytes read at most; reading past them fails with KY_ELIMIT.
+ * @param out Receives the reader; free it with ky_xml_close().
+ * @return 0; KY_EIO when the file cannot be opened; KY_ENOMEM. The error is set on `ctx`.
+ */
+KY_EXPORT int ky_xml_open_source(ky_ctx *ctx, const ky_source *source, uint64_t max_size,
+                                 ky_xml **out);
+
 /** @brief Close a reader and its stream. NULL is allowed. */
 KY_EXPORT void ky_xml_close(ky_xml *xml);
 
@@ -59,6 +74,12 @@ KY_EXPORT ky_xml_node_kind ky_xml_node(const ky_xml *xml);
 
 /** @brief Return the depth of the current node (the root element is 0). */
 KY_EXPORT int ky_xml_depth(const ky_xml *xml);
+
+/**
+ * @brief Return the text of the current text node (borrowed until the next
+ *        read), "" for other nodes.
+ */
+KY_EXPORT const char *ky_xml_value(const ky_xml *xml);
 
 /** @brief Return true when the current start tag is an empty element `<a/>`. */
 KY_EXPORT bool ky_xml_is_empty(const ky_xml *xml);
@@ -115,7 +136,7 @@ KY_EXPORT int ky_xml_skip(ky_xml *xml);
 /** @brief Record an out-of-memory error naming the package and return KY_ENOMEM. */
 KY_EXPORT int ky_xml_error_nomem(ky_xml *xml);
 
-/** @brief Return the name of the part being read (borrowed). */
+/** @brief Return the name of the part being read, or the path of a whole document (borrowed). */
 KY_EXPORT const char *ky_xml_part(const ky_xml *xml);
 
 /** @brief Return the line of the current node, for messages (0 when unknown). */
