@@ -2,6 +2,7 @@
 /* Growable buffers, UTF-8 helpers and shortest round-trip number formatting. */
 #include "formats/ky_text.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,6 +204,62 @@ char *ky_format_number(double value, char out[32])
         }
     }
     return out;
+}
+
+/* Longest number text accepted; longer digit runs are not numbers a spreadsheet wrote. */
+#define NUMBER_TEXT_MAX 400
+
+bool ky_parse_number(const char *text, size_t len, double *out)
+{
+    while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')) {
+        text++;
+        len--;
+    }
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n'
+                       || text[len - 1] == '\r'))
+        len--;
+    if (len == 0 || len > NUMBER_TEXT_MAX)
+        return false;
+
+    /* Check the syntax first: strtod also takes hex, inf and nan. */
+    size_t i = 0, digits = 0;
+    if (text[i] == '+' || text[i] == '-')
+        i++;
+    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+        digits++;
+    if (i < len && text[i] == '.')
+        for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        if (i < len && (text[i] == '+' || text[i] == '-'))
+            i++;
+        size_t exponent_digits = 0;
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            exponent_digits++;
+        if (exponent_digits == 0)
+            return false;
+    }
+    if (i != len)
+        return false;
+
+    char copy[NUMBER_TEXT_MAX + 1];
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    const char *point = localeconv()->decimal_point;
+    if (point && point[0] && point[0] != '.' && point[1] == '\0') {
+        char *dot = strchr(copy, '.');
+        if (dot)
+            *dot = point[0];
+    }
+    char *end = NULL;
+    double value = strtod(copy, &end);
+    if (!end || *end != '\0' || !isfinite(value))
+        return false;
+    *out = value;
+    return true;
 }
 
 char *ky_strdup(const char *text)

@@ -57,6 +57,14 @@ KY_EXPORT size_t ky_utf8_encode(uint32_t cp, char out[4]);
  */
 KY_EXPORT char *ky_format_number(double value, char out[32]);
 
+/**
+ * @brief Parse a number as spreadsheet files store it ("-1.5E-3", with
+ *        surrounding white space allowed) whatever the C locale's decimal
+ *        point is.
+ * @return false for anything else, including hex, inf, nan and text over 400 bytes.
+ */
+KY_EXPORT bool ky_parse_number(const char *text, size_t len, double *out);
+
 /** @brief strdup that returns NULL on allocation failure; NULL in, NULL out. */
 KY_EXPORT char *ky_strdup(const char *text);
 

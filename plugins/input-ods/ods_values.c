@@ -4,72 +4,18 @@
  * ISO 8601 durations of time cells, and the error names that formula cells
  * show in place of a value.
  */
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ods.h"
 
-/* Maximum length of the number text accepted in office:value. */
-#define MAX_NUMBER_TEXT 400
-
 /* Largest duration accepted, in days: ky_format_date() prints serials below 2,958,466. */
 #define MAX_DURATION_DAYS 2958465.0
 
 bool ky_ods__parse_number(const char *text, double *out)
 {
-    size_t len = strlen(text);
-    while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')) {
-        text++;
-        len--;
-    }
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n'
-                       || text[len - 1] == '\r'))
-        len--;
-    if (len == 0 || len > MAX_NUMBER_TEXT)
-        return false;
-
-    /* Check the syntax first, because strtod also takes hex, inf and nan. */
-    size_t i = 0, digits = 0;
-    if (text[i] == '+' || text[i] == '-')
-        i++;
-    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-        digits++;
-    if (i < len && text[i] == '.')
-        for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-            digits++;
-    if (digits == 0)
-        return false;
-    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
-        i++;
-        if (i < len && (text[i] == '+' || text[i] == '-'))
-            i++;
-        size_t exponent_digits = 0;
-        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-            exponent_digits++;
-        if (exponent_digits == 0)
-            return false;
-    }
-    if (i != len)
-        return false;
-
-    /* strtod follows LC_NUMERIC, so the '.' becomes the locale's decimal point. */
-    char copy[MAX_NUMBER_TEXT + 1];
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    const char *point = localeconv()->decimal_point;
-    if (point && point[0] && point[0] != '.' && point[1] == '\0') {
-        char *dot = strchr(copy, '.');
-        if (dot)
-            *dot = point[0];
-    }
-    char *end = NULL;
-    double value = strtod(copy, &end);
-    if (!end || *end != '\0' || !isfinite(value))
-        return false;
-    *out = value;
-    return true;
+    return ky_parse_number(text, strlen(text), out);
 }
 
 /* Read a run of digits as an integer of at most 12 digits; advance on success. */

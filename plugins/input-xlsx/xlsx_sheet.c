@@ -4,7 +4,6 @@
  * call as soon as its end tag is read, so memory follows the widest row,
  * not the number of rows. <mergeCell> ranges follow the rows.
  */
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,9 +16,6 @@
 
 /* Cell-level warnings delivered per sheet; the rest are counted in one summary. */
 #define MAX_CELL_WARNINGS 20
-
-/* Maximum length in bytes of the number text accepted in <v>. */
-#define MAX_NUMBER_TEXT 400
 
 /* Marker in text_offsets for a cell that has no text. */
 #define NO_TEXT SIZE_MAX
@@ -97,63 +93,6 @@ bool ky_xlsx__parse_ref(const char *ref, uint32_t *row, uint32_t *col, bool *has
         return false;
     *row = (uint32_t)(number - 1);
     *has_row = true;
-    return true;
-}
-
-/*
- * Parse a number as Excel stores it ("-1.5E-3") whatever the C locale's
- * decimal point is. Returns false for anything else, including inf and nan.
- */
-static bool parse_number(const char *text, size_t len, double *out)
-{
-    while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')) {
-        text++;
-        len--;
-    }
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n'
-                       || text[len - 1] == '\r'))
-        len--;
-    if (len == 0 || len > MAX_NUMBER_TEXT)
-        return false;
-
-    /* Check the syntax first: strtod also takes hex, inf and nan. */
-    size_t i = 0, digits = 0;
-    if (text[i] == '+' || text[i] == '-')
-        i++;
-    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-        digits++;
-    if (i < len && text[i] == '.')
-        for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-            digits++;
-    if (digits == 0)
-        return false;
-    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
-        i++;
-        if (i < len && (text[i] == '+' || text[i] == '-'))
-            i++;
-        size_t exponent_digits = 0;
-        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
-            exponent_digits++;
-        if (exponent_digits == 0)
-            return false;
-    }
-    if (i != len)
-        return false;
-
-    char copy[MAX_NUMBER_TEXT + 1];
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    const char *point = localeconv()->decimal_point;
-    if (point && point[0] && point[0] != '.' && point[1] == '\0') {
-        char *dot = strchr(copy, '.');
-        if (dot)
-            *dot = point[0];
-    }
-    char *end = NULL;
-    double value = strtod(copy, &end);
-    if (!end || *end != '\0' || !isfinite(value))
-        return false;
-    *out = value;
     return true;
 }
 
@@ -368,7 +307,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
         double index;
         const char *shared;
         size_t shared_len;
-        if (!parse_number(text, len, &index) || index < 0 || index != floor(index)
+        if (!ky_parse_number(text, len, &index) || index < 0 || index != floor(index)
             || !ky_xlsx__strings_get(&state->reader->strings, (uint64_t)index, &shared,
                                      &shared_len)) {
             warn_at(state, "xlsx.bad-shared-string", state->row + 1, col + 1,
@@ -400,7 +339,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
 
     if (strcmp(type, "n") == 0) {
         double number;
-        if (parse_number(text, len, &number)) {
+        if (ky_parse_number(text, len, &number)) {
             number_cell(state, &cell, number, attrs->style);
             return add_cell(state, &cell, NULL, 0);
         }

@@ -33,6 +33,25 @@ static void test_format_number__shortest_round_trip(void **state)
     assert_string_equal(ky_format_number(0.00001, out), "1e-05");
 }
 
+static void test_parse_number__forms(void **state)
+{
+    (void)state;
+    double value = 0;
+    assert_true(ky_parse_number(" -1.5E-3 ", 9, &value));
+    assert_true(value == -1.5e-3);
+    assert_true(ky_parse_number("42", 2, &value));
+    assert_true(value == 42);
+    assert_true(ky_parse_number(".5", 2, &value));
+    assert_true(value == 0.5);
+    assert_false(ky_parse_number("0x10", 4, &value));
+    assert_false(ky_parse_number("inf", 3, &value));
+    assert_false(ky_parse_number("nan", 3, &value));
+    assert_false(ky_parse_number("1e", 2, &value));
+    assert_false(ky_parse_number("1,5", 3, &value));
+    assert_false(ky_parse_number("", 0, &value));
+    assert_false(ky_parse_number("1e999", 5, &value));
+}
+
 static void test_date_serial__known_days(void **state)
 {
     (void)state;
@@ -127,6 +146,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_number__shortest_round_trip),
+        cmocka_unit_test(test_parse_number__forms),
         cmocka_unit_test(test_date_serial__known_days),
         cmocka_unit_test(test_date_valid__leap_years),
         cmocka_unit_test(test_format_date__kinds),
