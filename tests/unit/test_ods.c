@@ -20,6 +20,7 @@
 
 #include "formats/ky_text.h"
 #include "kyokun/registry.h"
+#include "support/reader_test.h"
 
 /* ------------------------------------------------------------------------ */
 /* Package builder                                                            */
@@ -60,228 +61,24 @@ static const char MANIFEST[] =
     "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
     "</manifest:manifest>";
 
-/* Bytes of a package or document in memory. */
-typedef struct package {
-    unsigned char *data;
-    size_t size;
-} package;
-
 /*
- * Zip an ODF package into memory (through a temporary file): the mimetype
- * entry first and stored, then content.xml and META-INF/manifest.xml deflated.
+ * Zip an ODF package into memory: the mimetype entry first and stored, then
+ * content.xml and META-INF/manifest.xml deflated. A NULL part is left out.
  */
 static package build_package(const char *media_type, const char *content, const char *manifest)
 {
-    char path[] = "/tmp/ky-test-ods-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-
-    int error = 0;
-    zip_t *archive = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &error);
-    assert_non_null(archive);
-    const char *names[] = {"mimetype", "content.xml", "META-INF/manifest.xml"};
-    const char *contents[] = {media_type, content, manifest};
-    for (size_t i = 0; i < 3; i++) {
-        if (!contents[i])
-            continue;
-        zip_source_t *source = zip_source_buffer(archive, contents[i], strlen(contents[i]), 0);
-        assert_non_null(source);
-        zip_int64_t index = zip_file_add(archive, names[i], source, ZIP_FL_ENC_UTF_8);
-        assert_true(index >= 0);
-        if (i == 0)
-            assert_int_equal(zip_set_file_compression(archive, (zip_uint64_t)index, ZIP_CM_STORE,
-                                                      0),
-                             0);
-    }
-    assert_int_equal(zip_close(archive), 0);
-
-    FILE *file = fopen(path, "rb");
-    assert_non_null(file);
-    fseek(file, 0, SEEK_END);
-    long size = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    package result = {.data = malloc((size_t)size + 1), .size = (size_t)size};
-    assert_non_null(result.data);
-    assert_int_equal(fread(result.data, 1, (size_t)size, file), (size_t)size);
-    fclose(file);
-    unlink(path);
-    return result;
+    const zip_part parts[] = {
+        {"mimetype", media_type, true},
+        {"content.xml", content, false},
+        {"META-INF/manifest.xml", manifest, false},
+    };
+    return build_zip(parts, 3);
 }
 
 /* A spreadsheet package with this content.xml. */
 static package build_ods(const char *content)
 {
     return build_package(SPREADSHEET_TYPE, content, MANIFEST);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Recording sink                                                             */
-/* ------------------------------------------------------------------------ */
-
-typedef struct recorded_cell {
-    uint32_t sheet;
-    uint32_t row;
-    uint32_t col;
-    ky_cell_type type;
-    ky_date_kind date_kind;
-    uint32_t flags;
-    char *text; /* as ky_cell_append_text() writes it */
-} recorded_cell;
-
-typedef struct recorder {
-    recorded_cell cells[512];
-    size_t cell_count;
-    size_t cells_delivered;
-    char *sheet_names[16];
-    ky_visibility visibility[16];
-    size_t sheet_count;
-    size_t sheet_ends;
-    ky_range merges[16];
-    size_t merge_count;
-    uint32_t rows[64]; /* row numbers of the first 64 rows delivered */
-    size_t rows_seen;
-    size_t rows_in_sheet;
-    uint32_t last_row;
-    bool row_order_ok;
-    bool col_order_ok;
-    bool empty_cell_seen;
-    int skip_sheet;         /* sheet index for which sheet_begin returns SKIP, or -1 */
-    size_t stop_after_rows; /* return STOP after this many rows (0 = never) */
-    ky_buf diags;           /* "code row col message\n" per diagnostic */
-} recorder;
-
-static int record_sheet_begin(void *payload, const ky_sheet_info *sheet)
-{
-    recorder *rec = payload;
-    assert_true(rec->sheet_count < 16);
-    assert_int_equal(sheet->index, rec->sheet_count);
-    rec->sheet_names[rec->sheet_count] = ky_strdup(sheet->name);
-    rec->visibility[rec->sheet_count] = sheet->visibility;
-    rec->sheet_count++;
-    rec->rows_in_sheet = 0;
-    return (int)sheet->index == rec->skip_sheet ? KY_SINK_SKIP_SHEET : KY_SINK_OK;
-}
-
-static int record_row(void *payload, uint32_t row, const ky_cell *cells, size_t count)
-{
-    recorder *rec = payload;
-    if (rec->rows_in_sheet > 0 && row <= rec->last_row)
-        rec->row_order_ok = false;
-    if (rec->rows_seen < 64)
-        rec->rows[rec->rows_seen] = row;
-    rec->last_row = row;
-    rec->rows_seen++;
-    rec->rows_in_sheet++;
-    for (size_t i = 0; i < count; i++) {
-        if (i > 0 && cells[i].col <= cells[i - 1].col)
-            rec->col_order_ok = false;
-        if (cells[i].type == KY_CELL_EMPTY && !(cells[i].flags & KY_CELL_NO_CACHED))
-            rec->empty_cell_seen = true;
-        rec->cells_delivered++;
-        if (rec->cell_count == 512)
-            continue;
-        recorded_cell *cell = &rec->cells[rec->cell_count++];
-        cell->sheet = (uint32_t)rec->sheet_count - 1;
-        cell->row = row;
-        cell->col = cells[i].col;
-        cell->type = cells[i].type;
-        cell->date_kind = cells[i].date_kind;
-        cell->flags = cells[i].flags;
-        ky_buf text = {0};
-        assert_int_equal(ky_cell_append_text(&cells[i], &text), 0);
-        cell->text = ky_buf_take(&text);
-    }
-    if (rec->stop_after_rows && rec->rows_seen >= rec->stop_after_rows)
-        return KY_SINK_STOP;
-    return KY_SINK_OK;
-}
-
-static int record_merge(void *payload, const ky_range *range)
-{
-    recorder *rec = payload;
-    assert_true(rec->merge_count < 16);
-    rec->merges[rec->merge_count++] = *range;
-    return KY_SINK_OK;
-}
-
-static int record_sheet_end(void *payload)
-{
-    recorder *rec = payload;
-    rec->sheet_ends++;
-    return KY_SINK_OK;
-}
-
-static void record_diag(const ky_diag *diag, void *payload)
-{
-    recorder *rec = payload;
-    ky_buf_printf(&rec->diags, "%s %u %u %s\n", diag->code, diag->loc.row, diag->loc.col,
-                  diag->message);
-}
-
-static const ky_sink RECORDING_SINK = {
-    .version = KY_SINK_VERSION,
-    .sheet_begin = record_sheet_begin,
-    .row = record_row,
-    .merge = record_merge,
-    .sheet_end = record_sheet_end,
-};
-
-static void recorder_init(recorder *rec)
-{
-    memset(rec, 0, sizeof *rec);
-    rec->row_order_ok = true;
-    rec->col_order_ok = true;
-    rec->skip_sheet = -1;
-}
-
-static void recorder_free(recorder *rec)
-{
-    for (size_t i = 0; i < rec->cell_count; i++)
-        free(rec->cells[i].text);
-    for (size_t i = 0; i < rec->sheet_count; i++)
-        free(rec->sheet_names[i]);
-    ky_buf_free(&rec->diags);
-}
-
-/* Return the recorded cell at an A1 reference of a sheet, or NULL. */
-static const recorded_cell *find_cell(const recorder *rec, uint32_t sheet, const char *ref)
-{
-    uint32_t col = 0, row = 0;
-    const char *p = ref;
-    for (; *p >= 'A' && *p <= 'Z'; p++)
-        col = col * 26 + (uint32_t)(*p - 'A' + 1);
-    row = (uint32_t)strtoul(p, NULL, 10);
-    for (size_t i = 0; i < rec->cell_count; i++)
-        if (rec->cells[i].sheet == sheet && rec->cells[i].row == row - 1
-            && rec->cells[i].col == col - 1)
-            return &rec->cells[i];
-    return NULL;
-}
-
-/* Assert that a cell exists with this type and text. */
-static void check_cell(const recorder *rec, uint32_t sheet, const char *ref, ky_cell_type type,
-                       const char *text)
-{
-    const recorded_cell *cell = find_cell(rec, sheet, ref);
-    if (!cell)
-        fail_msg("cell %s of sheet %u was not delivered", ref, sheet);
-    assert_int_equal(cell->type, type);
-    assert_string_equal(cell->text, text);
-}
-
-/* Assert that a merged range was delivered (0-based, inclusive). */
-static void check_merge(const recorder *rec, uint32_t first_row, uint32_t first_col,
-                        uint32_t last_row, uint32_t last_col)
-{
-    for (size_t i = 0; i < rec->merge_count; i++) {
-        const ky_range *range = &rec->merges[i];
-        if (range->first_row == first_row && range->first_col == first_col
-            && range->last_row == last_row && range->last_col == last_col)
-            return;
-    }
-    fail_msg("merged range (%u,%u)-(%u,%u) was not delivered", first_row, first_col, last_row,
-             last_col);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -294,20 +91,8 @@ static const ky_plugin *ods;
 static int load_plugin(void **state)
 {
     (void)state;
-    const char *dir = getenv("KYOKUN_PLUGIN_PATH");
-    if (!dir) {
-        fprintf(stderr, "KYOKUN_PLUGIN_PATH is not set (run the test through ctest)\n");
-        return -1;
-    }
-    registry = ky_registry_new();
-    if (!registry || ky_registry_load_dir(registry, dir) < 0)
-        return -1;
-    ods = ky_registry_find(registry, KY_PLUGIN_INPUT, "ods");
-    if (!ods) {
-        fprintf(stderr, "no ods plugin in %s\n", dir);
-        return -1;
-    }
-    return 0;
+    ods = load_input_plugin(&registry, "ods");
+    return ods ? 0 : -1;
 }
 
 static int unload_plugin(void **state)

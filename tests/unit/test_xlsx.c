@@ -21,6 +21,7 @@
 #include "formats/ky_xml.h"
 #include "formats/ky_zip.h"
 #include "kyokun/registry.h"
+#include "support/reader_test.h"
 
 /* ------------------------------------------------------------------------ */
 /* Package builder                                                            */
@@ -65,42 +66,14 @@ static const char ONE_SHEET_RELS[] =
 #define SML_OPEN "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
 #define SST_OPEN "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
 
-/* Bytes of a package built in memory. */
-typedef struct package {
-    unsigned char *data;
-    size_t size;
-} package;
-
-/* Zip the parts into memory (through a temporary file), each deflated. */
+/* Zip the parts into memory, each deflated. */
 static package build_package(const part *parts, size_t count)
 {
-    char path[] = "/tmp/ky-test-xlsx-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-
-    int error = 0;
-    zip_t *archive = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &error);
-    assert_non_null(archive);
-    for (size_t i = 0; i < count; i++) {
-        zip_source_t *source = zip_source_buffer(archive, parts[i].content,
-                                                 strlen(parts[i].content), 0);
-        assert_non_null(source);
-        assert_true(zip_file_add(archive, parts[i].name, source, ZIP_FL_ENC_UTF_8) >= 0);
-    }
-    assert_int_equal(zip_close(archive), 0);
-
-    FILE *file = fopen(path, "rb");
-    assert_non_null(file);
-    fseek(file, 0, SEEK_END);
-    long size = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    package result = {.data = malloc((size_t)size + 1), .size = (size_t)size};
-    assert_non_null(result.data);
-    assert_int_equal(fread(result.data, 1, (size_t)size, file), (size_t)size);
-    fclose(file);
-    unlink(path);
-    return result;
+    zip_part zipped[32];
+    assert_true(count <= sizeof zipped / sizeof zipped[0]);
+    for (size_t i = 0; i < count; i++)
+        zipped[i] = (zip_part){parts[i].name, parts[i].content, false};
+    return build_zip(zipped, count);
 }
 
 /* Zip the usual parts of a one-sheet workbook plus `extra` parts (which may replace them). */
@@ -128,159 +101,6 @@ static package build_one_sheet(const char *sheet_xml, const part *extra, size_t 
 }
 
 /* ------------------------------------------------------------------------ */
-/* Recording sink                                                             */
-/* ------------------------------------------------------------------------ */
-
-typedef struct recorded_cell {
-    uint32_t sheet;
-    uint32_t row;
-    uint32_t col;
-    ky_cell_type type;
-    ky_date_kind date_kind;
-    uint32_t flags;
-    double number;
-    char *text; /* as ky_cell_append_text() writes it */
-} recorded_cell;
-
-typedef struct recorder {
-    recorded_cell cells[512];
-    size_t cell_count;
-    size_t cells_delivered;
-    char *sheet_names[16];
-    ky_visibility visibility[16];
-    uint32_t sheet_index[16];
-    size_t sheet_count;
-    size_t sheet_ends;
-    ky_range merges[16];
-    size_t merge_count;
-    uint32_t last_row;
-    bool row_order_ok;
-    bool col_order_ok;
-    int skip_sheet;     /* sheet index for which sheet_begin returns SKIP, or -1 */
-    size_t stop_after_rows; /* return STOP after this many rows (0 = never) */
-    size_t rows_seen;
-    size_t rows_in_sheet;
-    ky_buf diags;       /* "code row col message\n" per diagnostic */
-} recorder;
-
-static int record_sheet_begin(void *payload, const ky_sheet_info *sheet)
-{
-    recorder *rec = payload;
-    assert_true(rec->sheet_count < 16);
-    rec->sheet_names[rec->sheet_count] = ky_strdup(sheet->name);
-    rec->visibility[rec->sheet_count] = sheet->visibility;
-    rec->sheet_index[rec->sheet_count] = sheet->index;
-    rec->sheet_count++;
-    rec->rows_in_sheet = 0;
-    return (int)sheet->index == rec->skip_sheet ? KY_SINK_SKIP_SHEET : KY_SINK_OK;
-}
-
-static int record_row(void *payload, uint32_t row, const ky_cell *cells, size_t count)
-{
-    recorder *rec = payload;
-    if (rec->rows_in_sheet > 0 && row <= rec->last_row)
-        rec->row_order_ok = false;
-    rec->last_row = row;
-    rec->rows_seen++;
-    rec->rows_in_sheet++;
-    for (size_t i = 0; i < count; i++) {
-        if (i > 0 && cells[i].col <= cells[i - 1].col)
-            rec->col_order_ok = false;
-        /* Large sheets (the size limit tests) only need counting past the first cells. */
-        rec->cells_delivered++;
-        if (rec->cell_count == 512)
-            continue;
-        recorded_cell *cell = &rec->cells[rec->cell_count++];
-        cell->sheet = (uint32_t)rec->sheet_count - 1;
-        cell->row = row;
-        cell->col = cells[i].col;
-        cell->type = cells[i].type;
-        cell->date_kind = cells[i].date_kind;
-        cell->flags = cells[i].flags;
-        cell->number = cells[i].number;
-        ky_buf text = {0};
-        assert_int_equal(ky_cell_append_text(&cells[i], &text), 0);
-        cell->text = ky_buf_take(&text);
-    }
-    if (rec->stop_after_rows && rec->rows_seen >= rec->stop_after_rows)
-        return KY_SINK_STOP;
-    return KY_SINK_OK;
-}
-
-static int record_merge(void *payload, const ky_range *range)
-{
-    recorder *rec = payload;
-    assert_true(rec->merge_count < 16);
-    rec->merges[rec->merge_count++] = *range;
-    return KY_SINK_OK;
-}
-
-static int record_sheet_end(void *payload)
-{
-    recorder *rec = payload;
-    rec->sheet_ends++;
-    return KY_SINK_OK;
-}
-
-static void record_diag(const ky_diag *diag, void *payload)
-{
-    recorder *rec = payload;
-    ky_buf_printf(&rec->diags, "%s %u %u %s\n", diag->code, diag->loc.row, diag->loc.col,
-                  diag->message);
-}
-
-static const ky_sink RECORDING_SINK = {
-    .version = KY_SINK_VERSION,
-    .sheet_begin = record_sheet_begin,
-    .row = record_row,
-    .merge = record_merge,
-    .sheet_end = record_sheet_end,
-};
-
-static void recorder_init(recorder *rec)
-{
-    memset(rec, 0, sizeof *rec);
-    rec->row_order_ok = true;
-    rec->col_order_ok = true;
-    rec->skip_sheet = -1;
-}
-
-static void recorder_free(recorder *rec)
-{
-    for (size_t i = 0; i < rec->cell_count; i++)
-        free(rec->cells[i].text);
-    for (size_t i = 0; i < rec->sheet_count; i++)
-        free(rec->sheet_names[i]);
-    ky_buf_free(&rec->diags);
-}
-
-/* Return the recorded cell at an A1 reference of a sheet, or NULL. */
-static const recorded_cell *find_cell(const recorder *rec, uint32_t sheet, const char *ref)
-{
-    uint32_t col = 0, row = 0;
-    const char *p = ref;
-    for (; *p >= 'A' && *p <= 'Z'; p++)
-        col = col * 26 + (uint32_t)(*p - 'A' + 1);
-    row = (uint32_t)strtoul(p, NULL, 10);
-    for (size_t i = 0; i < rec->cell_count; i++)
-        if (rec->cells[i].sheet == sheet && rec->cells[i].row == row - 1
-            && rec->cells[i].col == col - 1)
-            return &rec->cells[i];
-    return NULL;
-}
-
-/* Assert that a cell exists with this type and text. */
-static void check_cell(const recorder *rec, uint32_t sheet, const char *ref, ky_cell_type type,
-                       const char *text)
-{
-    const recorded_cell *cell = find_cell(rec, sheet, ref);
-    if (!cell)
-        fail_msg("cell %s of sheet %u was not delivered", ref, sheet);
-    assert_int_equal(cell->type, type);
-    assert_string_equal(cell->text, text);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Plugin access                                                              */
 /* ------------------------------------------------------------------------ */
 
@@ -290,20 +110,8 @@ static const ky_plugin *xlsx;
 static int load_plugin(void **state)
 {
     (void)state;
-    const char *dir = getenv("KYOKUN_PLUGIN_PATH");
-    if (!dir) {
-        fprintf(stderr, "KYOKUN_PLUGIN_PATH is not set (run the test through ctest)\n");
-        return -1;
-    }
-    registry = ky_registry_new();
-    if (!registry || ky_registry_load_dir(registry, dir) < 0)
-        return -1;
-    xlsx = ky_registry_find(registry, KY_PLUGIN_INPUT, "xlsx");
-    if (!xlsx) {
-        fprintf(stderr, "no xlsx plugin in %s\n", dir);
-        return -1;
-    }
-    return 0;
+    xlsx = load_input_plugin(&registry, "xlsx");
+    return xlsx ? 0 : -1;
 }
 
 static int unload_plugin(void **state)
