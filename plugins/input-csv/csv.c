@@ -36,6 +36,43 @@ static bool known_extension(const char *extension)
     return false;
 }
 
+/*
+ * Return true when text starts, after white space, with an HTML or XML
+ * start: Excel's "Web page" exports and XML Spreadsheet 2003 files are often
+ * named .xls, and reading them as one column of markup helps no one.
+ */
+static bool starts_with_markup(const unsigned char *head, size_t len)
+{
+    static const char *const starts[] = {"<!doctype html", "<html", "<table", "<?xml"};
+    size_t i = 0;
+
+    while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'
+                       || head[i] == '\f'))
+        i++;
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+        size_t n = strlen(starts[k]);
+        if (len - i >= n && strncasecmp((const char *)head + i, starts[k], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Apply starts_with_markup() to UTF-16 text (after its BOM) through its leading ASCII characters. */
+static bool utf16_starts_with_markup(const unsigned char *head, size_t len, bool big_endian)
+{
+    unsigned char ascii[32];
+    size_t n = 0;
+
+    for (size_t i = 0; i + 1 < len && n < sizeof ascii; i += 2) {
+        unsigned unit = big_endian ? (unsigned)head[i] << 8 | head[i + 1]
+                                   : (unsigned)head[i + 1] << 8 | head[i];
+        if (unit >= 0x80)
+            break;
+        ascii[n++] = (unsigned char)unit;
+    }
+    return starts_with_markup(ascii, n);
+}
+
 /* Score the first bytes of a file as delimited text. */
 static int probe(const ky_probe_info *info)
 {
@@ -52,11 +89,13 @@ static int probe(const ky_probe_info *info)
     if (len >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
         return 0;
     if (len >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
-        return PROBE_TEXT;
+        return utf16_starts_with_markup(head + 2, len - 2, head[0] == 0xFE) ? 0 : PROBE_TEXT;
     if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
         head += 3;
         len -= 3;
     }
+    if (starts_with_markup(head, len))
+        return 0;
 
     /* Binary content: NUL bytes, or more than 1% other control bytes. */
     for (size_t i = 0; i < len; i++) {

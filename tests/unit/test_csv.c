@@ -1057,6 +1057,31 @@ static void test_csv_plugin__probe_scores(void **state)
     assert_true(probe_head("one column\nonly\n", 16, "csv") >= 30);
 }
 
+static void test_csv_plugin__probe_rejects_markup(void **state)
+{
+    (void)state;
+    static const char *const markup[] = {
+        "<!DOCTYPE html>\n<html><body><table><tr><td>1</td></tr></table></body></html>\n",
+        "\xEF\xBB\xBF\r\n  <!doctype HTML PUBLIC \"-//W3C//DTD HTML 4.0//EN\">\n<html>\n",
+        "<HTML xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\n<body>\n",
+        "\t<table border=1><tr><td>id</td><td>title</td></tr></table>\n",
+        "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\n",
+    };
+    for (size_t i = 0; i < sizeof markup / sizeof markup[0]; i++) {
+        assert_int_equal(probe_head(markup[i], strlen(markup[i]), "xls"), 0);
+        assert_int_equal(probe_head(markup[i], strlen(markup[i]), "csv"), 0);
+    }
+
+    static const unsigned char utf16_html[] = {0xFF, 0xFE, '<', 0, 'h', 0, 't', 0, 'm', 0,
+                                               'l', 0, '>', 0, '\n', 0};
+    assert_int_equal(probe_head(utf16_html, sizeof utf16_html, "xls"), 0);
+
+    /* Text that only mentions a tag later on is still CSV. */
+    const char *csv = "id,note\n1,<html> in a cell\n2,<table>\n";
+    assert_true(probe_head(csv, strlen(csv), "csv") >= 30);
+    assert_true(probe_head("<htm", 4, "csv") >= 30);
+}
+
 int main(void)
 {
     const struct CMUnitTest codec_tests[] = {
@@ -1112,6 +1137,7 @@ int main(void)
         cmocka_unit_test(test_csv_plugin__unclosed_quote_fails),
         cmocka_unit_test(test_csv_plugin__reads_file_path),
         cmocka_unit_test(test_csv_plugin__probe_scores),
+        cmocka_unit_test(test_csv_plugin__probe_rejects_markup),
     };
 
     int failed = cmocka_run_group_tests_name("csv codec", codec_tests, NULL, NULL);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests of the xls input plugin: the probe on in-memory heads, the corpus
- * workbooks read in place from $KY_SHARED/corpus, and small BIFF5 workbooks
- * built here in an OLE2 container to check code pages, encryption and bounds.
+ * workbooks read in place from $KY_SHARED/corpus, small BIFF5 workbooks
+ * built here in an OLE2 container to check code pages, encryption and bounds,
+ * the FreeXL child process, and the decoder of its record stream on byte
+ * buffers.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,12 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
 #include "formats/ky_date.h"
 #include "formats/ky_text.h"
 #include "kyokun/registry.h"
+
+/* The stream encoder and decoder use only libkyokun, so they are compiled into this test. */
+#include "plugins/input-xls/xls_stream.c"
 
 static ky_registry *registry;
 static const ky_plugin *xls_plugin;
@@ -169,6 +176,15 @@ static int read_source(const ky_source *source, recorder *rec, ky_ctx **ctx_out)
     int rc = xls_plugin->read(ctx, source, &options, &RECORDING_SINK, rec);
     *ctx_out = ctx;
     return rc;
+}
+
+/* Check that a read left no child process behind: the FreeXL child was reaped. */
+static void assert_no_child_left(void)
+{
+    int status;
+    errno = 0;
+    assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
 }
 
 /* Build the path of a corpus file, or skip the test when KY_SHARED is not set. */
@@ -421,6 +437,24 @@ static void test_probe_registry_csv_named_xls(void **state)
     ky_ctx_free(ctx);
 }
 
+static void test_probe_registry_html_named_xls(void **state)
+{
+    (void)state;
+    /* Excel's "Web page" export saved under an .xls name. */
+    static const char html[] = "\xEF\xBB\xBF\r\n<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0//EN\">\n"
+                               "<html><body><table><tr><td>id</td><td>title</td></tr>\n"
+                               "<tr><td>1</td><td>disk full</td></tr></table></body></html>\n";
+    ky_source source = {.path = "export.xls", .data = (const unsigned char *)html,
+                        .size = sizeof html - 1};
+    const ky_plugin *chosen = NULL;
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+
+    assert_int_equal(ky_registry_probe(registry, ctx, &source, &chosen, NULL), KY_ENOTFOUND);
+    assert_null(chosen);
+    ky_ctx_free(ctx);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Corpus workbooks                                                           */
 /* ------------------------------------------------------------------------ */
@@ -561,6 +595,7 @@ static void test_read_stop_after_row(void **state)
     assert_int_equal(rec.rows, 2);
     assert_int_equal(rec.sheet_count, 1);
     assert_int_equal(rec.sheet_ends, 0);
+    assert_no_child_left();
 
     ky_ctx_free(ctx);
     recorder_free(&rec);
@@ -708,6 +743,412 @@ static void test_biff5_rows_over_limit(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The FreeXL child process                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_child_crash_reported(void **state)
+{
+    (void)state;
+#ifdef NDEBUG
+    /* The KY_XLS_TEST_CRASH hook exists only in debug builds. */
+    skip();
+#else
+    biff5_book book = {.codepage = 1252, .rows = 1, .sheet_name = "Sheet1", .label = "x"};
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx;
+
+    assert_int_equal(setenv("KY_XLS_TEST_CRASH", "1", 1), 0);
+    int rc = read_biff5(&book, &rec, &ctx);
+    unsetenv("KY_XLS_TEST_CRASH");
+
+    assert_int_equal(rc, KY_EPARSE);
+    const ky_error *error = ky_error_last(ctx);
+    assert_non_null(error);
+    assert_string_equal(error->loc.file, "biff5.xls");
+    assert_non_null(strstr(error->message, "biff5.xls"));
+    assert_non_null(strstr(error->message, "(FreeXL) crashed on this file"));
+    assert_non_null(strstr(error->message, "signal 11"));
+    assert_int_equal(rec.sheet_count, 0);
+    assert_no_child_left();
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+#endif
+}
+
+static void test_child_stop_at_sheet(void **state)
+{
+    (void)state;
+    biff5_book book = {.codepage = 1252, .rows = 1, .sheet_name = "Sheet1", .label = "x"};
+    recorder rec;
+    recorder_init(&rec);
+    rec.sheet_reply = KY_SINK_STOP;
+    ky_ctx *ctx;
+
+    assert_int_equal(read_biff5(&book, &rec, &ctx), 0);
+    assert_null(ky_error_last(ctx));
+    assert_int_equal(rec.sheet_count, 1);
+    assert_int_equal(rec.rows, 0);
+    assert_int_equal(rec.sheet_ends, 0);
+    assert_no_child_left();
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+}
+
+static void test_child_reaped_after_error(void **state)
+{
+    (void)state;
+    biff5_book book = {.codepage = 1252, .encrypted = true, .rows = 1, .sheet_name = "Sheet1",
+                       .label = "secret"};
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx;
+
+    assert_int_equal(read_biff5(&book, &rec, &ctx), KY_EUNSUPPORTED);
+    assert_no_child_left();
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Record stream decoder                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Encode a valid stream: two sheets, two rows, one diagnostic, final status 0. */
+static void encode_sample(ky_buf *out)
+{
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+    xls_encoder encoder;
+    ky_xls__encoder_init(&encoder, ctx, -1);
+    const ky_sink *sink = &ky_xls__encoder_sink;
+
+    ky_sheet_info first = {.name = "受付", .index = 0, .visibility = KY_SHEET_VISIBLE};
+    ky_cell cells[3] = {
+        {.col = 0, .type = KY_CELL_TEXT, .text = "障害", .len = strlen("障害")},
+        {.col = 2, .type = KY_CELL_NUMBER, .number = 1.25},
+        {.col = 5, .type = KY_CELL_DATE, .date_kind = KY_DATE_DATETIME, .number = 45000.5},
+    };
+    assert_int_equal(sink->sheet_begin(&encoder, &first), 0);
+    assert_int_equal(sink->row(&encoder, 0, cells, 3), 0);
+    ky_loc loc = {.file = "in.xls", .sheet = "受付", .row = 4, .col = 2};
+    ky_diag diag = {.severity = KY_SEV_WARNING, .code = "xls.invalid-date", .loc = loc,
+                    .message = "the date could not be read"};
+    ky_xls__encode_diag(&diag, &encoder);
+    assert_int_equal(sink->row(&encoder, 3, cells, 1), 0);
+    assert_int_equal(sink->sheet_end(&encoder), 0);
+    ky_sheet_info second = {.name = "Sheet2", .index = 1, .visibility = KY_SHEET_HIDDEN};
+    assert_int_equal(sink->sheet_begin(&encoder, &second), 0);
+    assert_int_equal(sink->row(&encoder, 7, cells + 1, 1), 0);
+    assert_int_equal(sink->sheet_end(&encoder), 0);
+    ky_xls__encode_final(&encoder, 0, NULL);
+
+    assert_false(encoder.failed);
+    assert_int_equal(ky_buf_append(out, encoder.out.data, encoder.out.len), 0);
+    ky_xls__encoder_free(&encoder);
+    ky_ctx_free(ctx);
+}
+
+/* Decode `len` bytes in pieces of `step` bytes; returns the first non-zero status, else finish(). */
+static int decode_bytes(const void *bytes, size_t len, size_t step, recorder *rec, ky_ctx *ctx)
+{
+    xls_decoder decoder;
+    ky_xls__decoder_init(&decoder, ctx, "in.xls", &RECORDING_SINK, rec);
+    const unsigned char *p = bytes;
+    int rc = 0;
+    for (size_t done = 0; rc == 0 && done < len; done += step) {
+        size_t n = len - done < step ? len - done : step;
+        rc = ky_xls__decoder_feed(&decoder, p + done, n);
+    }
+    if (rc == 0)
+        rc = ky_xls__decoder_finish(&decoder);
+    ky_xls__decoder_free(&decoder);
+    return rc;
+}
+
+/* Decode a stream that must be rejected and check that the error names `reason`. */
+static void check_malformed(const void *bytes, size_t len, const char *reason)
+{
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+
+    assert_int_equal(decode_bytes(bytes, len, len ? len : 1, &rec, ctx), KY_EPARSE);
+    const ky_error *error = ky_error_last(ctx);
+    assert_non_null(error);
+    assert_string_equal(error->loc.file, "in.xls");
+    assert_non_null(strstr(error->message, "invalid record stream"));
+    assert_non_null(strstr(error->message, reason));
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+}
+
+static void test_stream_round_trip(void **state)
+{
+    (void)state;
+    ky_buf stream = {0};
+    encode_sample(&stream);
+
+    /* Whole, and one byte at a time, so that records split at every offset. */
+    const size_t steps[] = {stream.len, 1};
+    for (size_t k = 0; k < 2; k++) {
+        size_t step = steps[k];
+        recorder rec;
+        recorder_init(&rec);
+        ky_ctx *ctx = ky_ctx_new();
+        assert_non_null(ctx);
+        ky_ctx_set_handler(ctx, record_diag, KY_SEV_DEBUG, &rec);
+
+        assert_int_equal(decode_bytes(stream.data, stream.len, step, &rec, ctx), 0);
+        assert_null(ky_error_last(ctx));
+        assert_int_equal(rec.sheet_count, 2);
+        assert_int_equal(rec.sheet_ends, 2);
+        assert_string_equal(rec.sheet_names[0], "受付");
+        assert_string_equal(rec.sheet_names[1], "Sheet2");
+        assert_int_equal(rec.rows, 3);
+        check_text(&rec, 0, "A1", "障害");
+        check_number(&rec, 0, "C1", 1.25);
+        assert_int_equal(find_cell(&rec, 0, "F1")->type, KY_CELL_DATE);
+        assert_int_equal(find_cell(&rec, 0, "F1")->date_kind, KY_DATE_DATETIME);
+        assert_true(find_cell(&rec, 0, "F1")->number == 45000.5);
+        check_text(&rec, 0, "A4", "障害");
+        check_number(&rec, 1, "C8", 1.25);
+        assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 1);
+        assert_string_equal(rec.diags.data, "xls.invalid-date 4 2 the date could not be read\n");
+
+        ky_ctx_free(ctx);
+        recorder_free(&rec);
+    }
+    ky_buf_free(&stream);
+}
+
+static void test_stream_truncated_rejected(void **state)
+{
+    (void)state;
+    ky_buf stream = {0};
+    encode_sample(&stream);
+
+    /* Every proper prefix is either cut inside a record or lacks the final status. */
+    for (size_t len = 0; len < stream.len; len++) {
+        recorder rec;
+        recorder_init(&rec);
+        ky_ctx *ctx = ky_ctx_new();
+        assert_non_null(ctx);
+
+        assert_int_equal(decode_bytes(stream.data, len, 7, &rec, ctx), KY_EPARSE);
+        const ky_error *error = ky_error_last(ctx);
+        assert_non_null(error);
+        assert_true(strstr(error->message, "the stream ends inside a record")
+                    || strstr(error->message, "the stream ends without a final status"));
+
+        ky_ctx_free(ctx);
+        recorder_free(&rec);
+    }
+    ky_buf_free(&stream);
+}
+
+static void test_stream_final_error_passed_on(void **state)
+{
+    (void)state;
+    ky_ctx *child_ctx = ky_ctx_new();
+    assert_non_null(child_ctx);
+    xls_encoder encoder;
+    ky_xls__encoder_init(&encoder, child_ctx, -1);
+    ky_loc loc = {.file = "in.xls", .sheet = "Big", .row = 3, .col = 2};
+    ky_error_set(child_ctx, KY_ELIMIT, &loc, "sheet \"Big\" is too large");
+    ky_xls__encode_final(&encoder, KY_ELIMIT, ky_error_last(child_ctx));
+
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+    assert_int_equal(decode_bytes(encoder.out.data, encoder.out.len, 3, &rec, ctx), KY_ELIMIT);
+    const ky_error *error = ky_error_last(ctx);
+    assert_non_null(error);
+    assert_string_equal(error->message, "sheet \"Big\" is too large");
+    assert_string_equal(error->loc.file, "in.xls");
+    assert_string_equal(error->loc.sheet, "Big");
+    assert_int_equal(error->loc.row, 3);
+    assert_int_equal(error->loc.col, 2);
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+    ky_xls__encoder_free(&encoder);
+    ky_ctx_free(child_ctx);
+}
+
+static void test_stream_sink_stop_and_skip(void **state)
+{
+    (void)state;
+    ky_buf stream = {0};
+    encode_sample(&stream);
+
+    recorder rec;
+    recorder_init(&rec);
+    rec.sheet_reply = KY_SINK_SKIP_SHEET;
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+    assert_int_equal(decode_bytes(stream.data, stream.len, stream.len, &rec, ctx), 0);
+    assert_int_equal(rec.sheet_count, 2);
+    assert_int_equal(rec.sheet_ends, 2);
+    assert_int_equal(rec.rows, 1);
+    assert_null(find_cell(&rec, 0, "A1"));
+    check_number(&rec, 1, "C8", 1.25);
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+
+    recorder_init(&rec);
+    rec.stop_after_rows = 1;
+    ctx = ky_ctx_new();
+    assert_non_null(ctx);
+    assert_int_equal(decode_bytes(stream.data, stream.len, stream.len, &rec, ctx), KY_SINK_STOP);
+    assert_int_equal(rec.rows, 1);
+    assert_int_equal(rec.sheet_ends, 0);
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+    ky_buf_free(&stream);
+}
+
+/* Builder of hand-made records, on the encoder's own helpers. */
+typedef struct record_builder {
+    ky_ctx *ctx;
+    xls_encoder encoder;
+} record_builder;
+
+static void builder_init(record_builder *builder)
+{
+    builder->ctx = ky_ctx_new();
+    assert_non_null(builder->ctx);
+    ky_xls__encoder_init(&builder->encoder, builder->ctx, -1);
+}
+
+static void builder_free(record_builder *builder)
+{
+    ky_xls__encoder_free(&builder->encoder);
+    ky_ctx_free(builder->ctx);
+}
+
+static void build_sheet_begin(record_builder *builder, uint32_t index)
+{
+    size_t start = start_record(&builder->encoder, XLS_RECORD_SHEET_BEGIN);
+    put_u32(&builder->encoder, index);
+    put_u8(&builder->encoder, 0);
+    put_string(&builder->encoder, "S", 1);
+    assert_int_equal(finish_record(&builder->encoder, start), 0);
+}
+
+/* A ROW record with one text cell at `col`; `text_len` may claim more bytes than "abc". */
+static void build_text_row(record_builder *builder, uint32_t row, uint32_t col,
+                           const char *text, uint32_t text_len)
+{
+    xls_encoder *encoder = &builder->encoder;
+    size_t start = start_record(encoder, XLS_RECORD_ROW);
+    put_u32(encoder, row);
+    put_u32(encoder, 1);
+    put_u32(encoder, col);
+    put_u8(encoder, KY_CELL_TEXT);
+    put_u8(encoder, 0);
+    put_u32(encoder, 0);
+    put_u64(encoder, 0);
+    put_u32(encoder, text_len);
+    put_bytes(encoder, text, strlen(text) + 1);
+    assert_int_equal(finish_record(encoder, start), 0);
+}
+
+static void check_built(record_builder *builder, const char *reason)
+{
+    check_malformed(builder->encoder.out.data, builder->encoder.out.len, reason);
+    builder_free(builder);
+}
+
+static void test_stream_malformed_records(void **state)
+{
+    (void)state;
+    record_builder b;
+
+    /* A header announcing 4 GiB of row data, and one of an unknown type. */
+    check_malformed("\x02\xFF\xFF\xFF\xFF", 5, "longer than the limit");
+    check_malformed("\x09\x00\x00\x00\x00", 5, "unknown type");
+    check_malformed("\x04\x00\x00\x00\x00", 5, "did not begin");
+    check_malformed("", 0, "without a final status");
+
+    builder_init(&b);
+    build_text_row(&b, 0, 0, "abc", 3);
+    check_built(&b, "outside a sheet");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 1);
+    check_built(&b, "sheet index");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_sheet_begin(&b, 1);
+    check_built(&b, "before the previous one ended");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 5, 0, "abc", 3);
+    build_text_row(&b, 5, 0, "abc", 3);
+    check_built(&b, "row index");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 65536, 0, "abc", 3);
+    check_built(&b, "row index");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 0, 256, "abc", 3);
+    check_built(&b, "column index");
+
+    /* A text length past the record's end, one that skips the NUL, and invalid UTF-8. */
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 0, 0, "abc", 200);
+    check_built(&b, "wrong length");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 0, 0, "abc", 2);
+    check_built(&b, "wrong length");
+
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    build_text_row(&b, 0, 0, "a\xFF", 2);
+    check_built(&b, "a cell is invalid");
+
+    /* A successful final status while a sheet is open, and bytes after the final status. */
+    builder_init(&b);
+    build_sheet_begin(&b, 0);
+    ky_xls__encode_final(&b.encoder, 0, NULL);
+    check_built(&b, "inside a sheet");
+
+    builder_init(&b);
+    ky_xls__encode_final(&b.encoder, 0, NULL);
+    build_sheet_begin(&b, 0);
+    check_built(&b, "bytes follow the final status");
+
+    builder_init(&b);
+    ky_xls__encode_final(&b.encoder, 3, NULL);
+    check_built(&b, "final status is invalid");
+
+    builder_init(&b);
+    ky_xls__encode_final(&b.encoder, -1000, NULL);
+    check_built(&b, "final status is invalid");
+
+    /* A diagnostic with a code that is not of the form "xls.invalid-date". */
+    builder_init(&b);
+    ky_diag diag = {.severity = KY_SEV_WARNING, .code = "xls/../x", .message = "m"};
+    ky_xls__encode_diag(&diag, &b.encoder);
+    check_built(&b, "a diagnostic is invalid");
+}
+
+/* ------------------------------------------------------------------------ */
 
 static int load_plugin(void **state)
 {
@@ -737,6 +1178,7 @@ int main(void)
         cmocka_unit_test(test_probe_zip_and_html_named_xls),
         cmocka_unit_test(test_probe_biff2_stream),
         cmocka_unit_test(test_probe_registry_csv_named_xls),
+        cmocka_unit_test(test_probe_registry_html_named_xls),
         cmocka_unit_test(test_read_test97j),
         cmocka_unit_test(test_read_test2000j),
         cmocka_unit_test(test_read_xls_formula_constants),
@@ -748,6 +1190,14 @@ int main(void)
         cmocka_unit_test(test_biff5_cp1252_latin_not_warned),
         cmocka_unit_test(test_biff5_password_rejected),
         cmocka_unit_test(test_biff5_rows_over_limit),
+        cmocka_unit_test(test_child_crash_reported),
+        cmocka_unit_test(test_child_stop_at_sheet),
+        cmocka_unit_test(test_child_reaped_after_error),
+        cmocka_unit_test(test_stream_round_trip),
+        cmocka_unit_test(test_stream_truncated_rejected),
+        cmocka_unit_test(test_stream_final_error_passed_on),
+        cmocka_unit_test(test_stream_sink_stop_and_skip),
+        cmocka_unit_test(test_stream_malformed_records),
     };
     return cmocka_run_group_tests_name("xls", tests, load_plugin, unload_plugin);
 }
