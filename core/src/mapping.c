@@ -281,9 +281,14 @@ static void skip_sheet(ky_map_sheet *map, ky_row_class *classes, const ky_header
                    (unsigned)found->closest_row + 1, (unsigned)found->closest_named,
                    (unsigned)found->closest_cells);
     ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.no-header", &loc,
-                 KY_("no header row recognised in the first %d rows, so %zu rows were skipped. "
-                     "Name the columns with known headers such as 障害の概要, リスク内容 or "
-                     "教訓ID, and check the result with `kyokun inspect`"),
+                 dngettext(KY_TEXT_DOMAIN,
+                           "no header row recognised in the first %d rows, so %zu row was "
+                           "skipped. Name the columns with known headers such as 障害の概要, "
+                           "リスク内容 or 教訓ID, and check the result with `kyokun inspect`",
+                           "no header row recognised in the first %d rows, so %zu rows were "
+                           "skipped. Name the columns with known headers such as 障害の概要, "
+                           "リスク内容 or 教訓ID, and check the result with `kyokun inspect`",
+                           (unsigned long)skipped),
                  KY_HEADER_SEARCH_ROWS, skipped);
 }
 
@@ -312,10 +317,16 @@ static void skip_unknown_table(ky_map_sheet *map, ky_row_class *classes, uint32_
     ky_loc loc = ky_mapping__loc(map, upper, UINT32_MAX);
     loc.col = 0;
     ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.no-table", &loc,
-                 KY_("no table recognised below the header in row %u, so %zu rows were skipped. "
-                     "Rename the columns so that the sheet has the required fields of one kind "
-                     "(for an incident list: 障害の概要 and 発生日時 or 主な原因), and check the "
-                     "result with `kyokun inspect`"),
+                 dngettext(KY_TEXT_DOMAIN,
+                           "no table recognised below the header in row %u, so %zu row was "
+                           "skipped. Rename the columns so that the sheet has the required "
+                           "fields of one kind (for an incident list: 障害の概要 and 発生日時 or "
+                           "主な原因), and check the result with `kyokun inspect`",
+                           "no table recognised below the header in row %u, so %zu rows were "
+                           "skipped. Rename the columns so that the sheet has the required "
+                           "fields of one kind (for an incident list: 障害の概要 and 発生日時 or "
+                           "主な原因), and check the result with `kyokun inspect`",
+                           (unsigned long)skipped),
                  (unsigned)report->header_row, skipped);
 }
 
@@ -421,6 +432,7 @@ int ky_mapping__add_grid(ky_ctx *ctx, ky_book *book, const ky_grid *grid, const 
     }
     book->threshold = options->threshold;
     int status = set_title(book, file);
+    ky_record_counts before = {book->incident_count, book->risk_count, book->lesson_count};
 
     for (size_t i = 0; i < grid->sheet_count && status == 0; i++) {
         ky_map_sheet map = {
@@ -435,6 +447,8 @@ int ky_mapping__add_grid(ky_ctx *ctx, ky_book *book, const ky_grid *grid, const 
         status = map_sheet(&map);
         ky_mapping__free_columns(&map);
     }
+    if (status == 0)
+        status = ky_mapping__check_ids(ctx, book, &before);
     return status;
 }
 

@@ -16,7 +16,9 @@
 /**
  * @brief Add a report for every sheet of `grid` to `book` and map the sheets
  *        into records. Sets book->threshold from the options and book->title
- *        from the file's base name when it is NULL.
+ *        from the file's base name when it is NULL. Warns about ids that
+ *        records of earlier files in the book already use, and about ids
+ *        repeated within one sheet.
  * @param file Input path stored in the reports and named in diagnostics.
  * @param options Mapping options, or NULL for defaults.
  * @return 0, KY_ENOMEM, or KY_ERROR when a sheet's row counts do not add up
@@ -62,6 +64,20 @@ typedef struct ky_header_search {
     uint32_t closest_named; /**< Cells of that row naming a field. */
     uint32_t closest_cells; /**< Non-blank cells of that row. */
 } ky_header_search;
+
+/** Records of each kind with an id, counted before a file is added to a book. */
+typedef struct ky_record_counts {
+    size_t incidents;
+    size_t risks;
+    size_t lessons;
+} ky_record_counts;
+
+/*
+ * Warn about ids of the records added after `before` that records of earlier
+ * files already use, and about ids repeated within one sheet (mapping_ids.c).
+ * Returns 0 or KY_ENOMEM.
+ */
+int ky_mapping__check_ids(ky_ctx *ctx, const ky_book *book, const ky_record_counts *before);
 
 /* Header search and column mapping (mapping_header.c). */
 void ky_mapping__locate_header(const ky_grid_sheet *sheet, ky_header_search *found);

@@ -90,63 +90,92 @@ static const char *const incident_fields[INC_FIELDS] = {
     "id", "summary", "occurred", "system", "main_cause", "external_impact", "damage", "effort",
 };
 
-/* Convert the date, amount and effort of an incident, warning about what cannot be read. */
-static void convert_incident(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+/* Convert the occurrence date of an incident, warning about a date that cannot be read. */
+static void convert_occurred(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
                              ky_incident *incident)
 {
-    char letters[8];
     const ky_cell *cell = field_cell(map, columns, INC_OCCURRED, row);
-    if (cell) {
-        ky_date_error error;
-        incident->occurred = ky_value__read_date(cell, &error);
-        ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
-        const char *label = column_label(map, columns->cols[INC_OCCURRED], letters);
-        if (error == KY_DATE_OUTSIDE_ERA)
-            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
-                         KY_("impossible date \"%s\" in column \"%s\": the year or day is outside "
-                             "the Japanese era (平成 ended on 平成31年4月30日, 昭和 on 昭和64年1月7日). "
-                             "Correct the cell. Until then the text is kept and the date stays "
-                             "unknown"),
-                         incident->occurred_text, label);
-        else if (error == KY_DATE_NO_SUCH_DAY)
-            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
-                         KY_("impossible date \"%s\" in column \"%s\": that month has no such "
-                             "day. Correct the cell. Until then the text is kept and the date "
-                             "stays unknown"),
-                         incident->occurred_text, label);
-        else if (error != KY_DATE_OK)
-            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
-                         KY_("unreadable date \"%s\" in column \"%s\": expected a date cell or "
-                             "text such as 2024/4/1, 2024-04-01, 2024年4月1日 or 令和6年4月1日. "
-                             "The text is kept"),
-                         incident->occurred_text, label);
-    }
+    if (!cell)
+        return;
 
+    char letters[8];
+    ky_date_error error;
+    incident->occurred = ky_value__read_date(cell, &error);
+    ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
+    const char *label = column_label(map, columns->cols[INC_OCCURRED], letters);
+    if (error == KY_DATE_OUTSIDE_ERA)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                     KY_("impossible date \"%s\" in column \"%s\": the year or day is outside "
+                         "the Japanese era (平成 ended on 平成31年4月30日, 昭和 on 昭和64年1月7日). "
+                         "Correct the cell. Until then the text is kept and the date stays "
+                         "unknown"),
+                     incident->occurred_text, label);
+    else if (error == KY_DATE_NO_SUCH_MONTH)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                     KY_("impossible date \"%s\" in column \"%s\": no such month, because "
+                         "months run from 1 to 12. Correct the cell. Until then the text is "
+                         "kept and the date stays unknown"),
+                     incident->occurred_text, label);
+    else if (error == KY_DATE_NO_SUCH_DAY)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                     KY_("impossible date \"%s\" in column \"%s\": that month has no such "
+                         "day. Correct the cell. Until then the text is kept and the date "
+                         "stays unknown"),
+                     incident->occurred_text, label);
+    else if (error != KY_DATE_OK)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
+                     KY_("unreadable date \"%s\" in column \"%s\": expected a date cell or "
+                         "text such as 2024/4/1, 2024-04-01, 2024年4月1日 or 令和6年4月1日. "
+                         "The text is kept"),
+                     incident->occurred_text, label);
+}
+
+/* Convert the damage of an incident, warning about an unreadable or negative amount. */
+static void convert_damage(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                           ky_incident *incident)
+{
     int col = columns->cols[INC_DAMAGE];
-    cell = field_cell(map, columns, INC_DAMAGE, row);
-    if (cell) {
-        incident->damage_yen = ky_value__yen(cell, map->scales[col]);
-        if (isnan(incident->damage_yen)) {
-            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
-            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-amount", &loc,
-                         KY_("unreadable amount \"%s\" in column \"%s\": expected yen as a "
-                             "number, or text such as 1,200,000円, 120万円 or 1.5億円. The text is kept"),
-                         incident->damage_text, column_label(map, col, letters));
-        }
-    }
+    const ky_cell *cell = field_cell(map, columns, INC_DAMAGE, row);
+    if (!cell)
+        return;
 
-    col = columns->cols[INC_EFFORT];
-    cell = field_cell(map, columns, INC_EFFORT, row);
-    if (cell) {
-        incident->effort_pm = ky_value__person_months(cell, map->scales[col]);
-        if (isnan(incident->effort_pm)) {
-            ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
-            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-effort", &loc,
-                         KY_("unreadable effort \"%s\" in column \"%s\": expected person-months "
-                             "as a number, or text such as 3人月, 10人日 or 40時間. The text is kept"),
-                         incident->effort_text, column_label(map, col, letters));
-        }
-    }
+    char letters[8];
+    incident->damage_yen = ky_value__yen(cell, map->scales[col]);
+    ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+    if (isnan(incident->damage_yen))
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-amount", &loc,
+                     KY_("unreadable amount \"%s\" in column \"%s\": expected yen as a "
+                         "number, or text such as 1,200,000円, 120万円 or 1.5億円. The text is kept"),
+                     incident->damage_text, column_label(map, col, letters));
+    else if (incident->damage_yen < 0)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.negative-amount", &loc,
+                     KY_("negative amount \"%s\" in column \"%s\": damage is expected to be "
+                         "zero yen or more. The value is kept, so check the cell"),
+                     incident->damage_text, column_label(map, col, letters));
+}
+
+/* Convert the effort of an incident, warning about an unreadable or negative effort. */
+static void convert_effort(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                           ky_incident *incident)
+{
+    int col = columns->cols[INC_EFFORT];
+    const ky_cell *cell = field_cell(map, columns, INC_EFFORT, row);
+    if (!cell)
+        return;
+
+    char letters[8];
+    incident->effort_pm = ky_value__person_months(cell, map->scales[col]);
+    ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+    if (isnan(incident->effort_pm))
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-effort", &loc,
+                     KY_("unreadable effort \"%s\" in column \"%s\": expected person-months "
+                         "as a number, or text such as 3人月, 10人日 or 40時間. The text is kept"),
+                     incident->effort_text, column_label(map, col, letters));
+    else if (incident->effort_pm < 0)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.negative-effort", &loc,
+                     KY_("negative amount \"%s\" in column \"%s\": effort is expected to be "
+                         "zero person-months or more. The value is kept, so check the cell"),
+                     incident->effort_text, column_label(map, col, letters));
 }
 
 int ky_mapping__incidents(ky_map_sheet *map, ky_row_class *classes)
@@ -179,8 +208,11 @@ int ky_mapping__incidents(ky_map_sheet *map, ky_row_class *classes)
         };
         for (size_t f = 0; f < INC_FIELDS && status == 0; f++)
             status = take_text(map, &columns, f, r, targets[f]);
-        if (status == 0)
-            convert_incident(map, &columns, r, incident);
+        if (status == 0) {
+            convert_occurred(map, &columns, r, incident);
+            convert_damage(map, &columns, r, incident);
+            convert_effort(map, &columns, r, incident);
+        }
         if (status == 0)
             status = ky_mapping__extras(map, r, &incident->extras);
     }
@@ -221,15 +253,10 @@ static int read_level(const ky_map_sheet *map, const field_columns *columns, siz
     return level;
 }
 
-/* Compute C = A x B, compare it with a C typed in the sheet and decide the response. */
-static void score_risk(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
-                       ky_risk *risk)
+/* Compare a C typed in the sheet with the computed C, warning when they differ. */
+static void check_typed_c(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                          ky_risk *risk)
 {
-    risk->a = read_level(map, columns, RISK_A, row, risk->a_text);
-    risk->b = read_level(map, columns, RISK_B, row, risk->b_text);
-    risk->c = risk->a * risk->b;
-    risk->needs_response = risk->c > 0 && risk->c >= map->threshold;
-
     const ky_cell *cell = field_cell(map, columns, RISK_C, row);
     if (!cell)
         return;
@@ -251,6 +278,48 @@ static void score_risk(const ky_map_sheet *map, const field_columns *columns, ui
                      column_label(map, col, letters), risk->c_typed, risk->a, risk->b, risk->c,
                      risk->c);
     }
+}
+
+/*
+ * Compare a decision typed in the sheet with the one computed from C,
+ * warning when they differ. Text that is not a known decision (the guide's
+ * own sample has a number there) and rows without a computed C are left alone.
+ */
+static void check_typed_decision(const ky_map_sheet *map, const field_columns *columns,
+                                 uint32_t row, const ky_risk *risk)
+{
+    if (risk->c == 0)
+        return;
+    ky_decision typed = ky_value__decision(field_cell(map, columns, RISK_DECISION, row));
+    if (typed == KY_DECISION_UNKNOWN)
+        return;
+    bool respond = typed == KY_DECISION_RESPOND;
+    if (respond == risk->needs_response)
+        return;
+
+    char letters[8];
+    int col = columns->cols[RISK_DECISION];
+    ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
+    /* The computed decision uses the guide's labels, like the register's 判定 column. */
+    const char *computed = risk->needs_response ? "対応要" : "対応不要";
+    ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.risk-decision-mismatch", &loc,
+                 KY_("decision \"%s\" in column \"%s\" contradicts the risk value C = %d with "
+                     "threshold %d (needs a response from %d): the computed decision %s is used"),
+                 risk->decision_text, column_label(map, col, letters), risk->c, map->threshold,
+                 map->threshold, computed);
+}
+
+/* Compute C = A x B and the response, and check the C and decision typed in the sheet. */
+static void score_risk(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
+                       ky_risk *risk)
+{
+    risk->a = read_level(map, columns, RISK_A, row, risk->a_text);
+    risk->b = read_level(map, columns, RISK_B, row, risk->b_text);
+    risk->c = risk->a * risk->b;
+    risk->needs_response = risk->c > 0 && risk->c >= map->threshold;
+
+    check_typed_c(map, columns, row, risk);
+    check_typed_decision(map, columns, row, risk);
 }
 
 int ky_mapping__risks(ky_map_sheet *map, ky_row_class *classes)

@@ -187,6 +187,35 @@ bool ky_value__integer(const ky_cell *cell, int *out)
     return ok;
 }
 
+ky_decision ky_value__decision(const ky_cell *cell)
+{
+    char *text = parse_form(cell);
+    if (!text)
+        return KY_DECISION_UNKNOWN;
+
+    static const struct {
+        const char *text;
+        ky_decision decision;
+    } names[] = {
+        {"対応要", KY_DECISION_RESPOND}, {"要対応", KY_DECISION_RESPOND},
+        {"要", KY_DECISION_RESPOND}, {"対応必要", KY_DECISION_RESPOND},
+        {"○", KY_DECISION_RESPOND}, {"yes", KY_DECISION_RESPOND},
+        {"respond", KY_DECISION_RESPOND}, {"y", KY_DECISION_RESPOND},
+        {"対応不要", KY_DECISION_ACCEPT}, {"不要", KY_DECISION_ACCEPT},
+        {"×", KY_DECISION_ACCEPT}, {"no", KY_DECISION_ACCEPT},
+        {"accept", KY_DECISION_ACCEPT}, {"n", KY_DECISION_ACCEPT},
+    };
+    ky_decision decision = KY_DECISION_UNKNOWN;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(text, names[i].text) == 0) {
+            decision = names[i].decision;
+            break;
+        }
+    }
+    free(text);
+    return decision;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Amounts, efforts and dates written as text                               */
 /* ------------------------------------------------------------------------ */
@@ -392,6 +421,14 @@ static bool parse_time_part(const char *p, double *fraction)
     return true;
 }
 
+/* Tell a month outside 1-12 from a day that the month does not have. */
+static ky_date_error check_month_day(int year, int month, int day)
+{
+    if (month < 1 || month > 12)
+        return KY_DATE_NO_SUCH_MONTH;
+    return ky_date_valid(year, month, day) ? KY_DATE_OK : KY_DATE_NO_SUCH_DAY;
+}
+
 /* Read "2024/4/1", "2024-04-01", "2024.4.1" or "2024年4月1日", with an optional time. */
 static double parse_date_text(const char *text, ky_date_error *error)
 {
@@ -422,11 +459,9 @@ static double parse_date_text(const char *text, ky_date_error *error)
     double fraction;
     if (!parse_time_part(p, &fraction))
         return NAN;
-    if (!ky_date_valid(year, month, day)) {
-        *error = KY_DATE_NO_SUCH_DAY;
+    *error = check_month_day(year, month, day);
+    if (*error != KY_DATE_OK)
         return NAN;
-    }
-    *error = KY_DATE_OK;
     return ky_date_to_serial(year, month, day) + fraction;
 }
 
@@ -512,10 +547,9 @@ static double parse_era_date(const char *text, ky_date_error *error)
         *error = KY_DATE_OUTSIDE_ERA;
         return NAN;
     }
-    if (!ky_date_valid(year, month, day)) {
-        *error = KY_DATE_NO_SUCH_DAY;
+    *error = check_month_day(year, month, day);
+    if (*error != KY_DATE_OK)
         return NAN;
-    }
     double serial = ky_date_to_serial(year, month, day);
     double first = ky_date_to_serial(eras[era].year, eras[era].month, eras[era].day);
     double next = era + 1 < ERA_COUNT

@@ -56,6 +56,20 @@ KY_EXPORT int ky_value__level(const ky_cell *cell);
  */
 KY_EXPORT bool ky_value__integer(const ky_cell *cell, int *out);
 
+/** A risk decision (判定) as the sheet states it. */
+typedef enum ky_decision {
+    KY_DECISION_UNKNOWN = 0, /**< Blank, a number or text that is not a decision. */
+    KY_DECISION_RESPOND,     /**< 対応要, 要対応, 要, 対応必要, ○, Yes, Respond or Y. */
+    KY_DECISION_ACCEPT       /**< 対応不要, 不要, ×, No, Accept or N. */
+} ky_decision;
+
+/**
+ * @brief Read a typed risk decision from a text cell, after folding width and
+ *        ignoring the case of ASCII letters.
+ * @return The decision, or KY_DECISION_UNKNOWN for any other cell.
+ */
+KY_EXPORT ky_decision ky_value__decision(const ky_cell *cell);
+
 /**
  * @brief Read an amount of money in yen: a number, or text with thousands
  *        separators and the units 円, 千円, 万円, 百万円, 億円 ("1億2000万円" too).
@@ -77,6 +91,7 @@ KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
 typedef enum ky_date_error {
     KY_DATE_OK = 0,
     KY_DATE_UNREADABLE,   /**< Not written as a date. */
+    KY_DATE_NO_SUCH_MONTH,/**< Written as a date, but the month is not 1-12 (2024/13/1). */
     KY_DATE_NO_SUCH_DAY,  /**< Written as a date, but the day does not exist (2月30日). */
     KY_DATE_OUTSIDE_ERA   /**< A Japanese era year or day outside the era (平成32年). */
 } ky_date_error;

@@ -207,11 +207,17 @@ static int setup_table(reg_writer *w, lxw_worksheet *ws, lxw_row_t header_row,
  * Cell helpers
  */
 
-/* Return true when `text` is a plain decimal integer without leading zeros or sign. */
-static bool is_plain_integer(const char *text)
+/* Maximum digits of an id written as a number, because Excel keeps 15 significant digits. */
+#define REG_ID_MAX_DIGITS 15
+
+/*
+ * Return true when `text` is a canonical decimal integer: ASCII digits only,
+ * no sign, no leading zero and at most REG_ID_MAX_DIGITS digits.
+ */
+static bool is_canonical_integer(const char *text)
 {
     size_t len = text ? strlen(text) : 0;
-    if (len == 0 || len > 9 || (text[0] == '0' && len > 1))
+    if (len == 0 || len > REG_ID_MAX_DIGITS || (text[0] == '0' && len > 1))
         return false;
     for (size_t i = 0; i < len; i++) {
         if (text[i] < '0' || text[i] > '9')
@@ -220,14 +226,20 @@ static bool is_plain_integer(const char *text)
     return true;
 }
 
-/* Write a record number: as a number when it is a plain integer, else as text. */
-static int write_record_no(reg_writer *w, const reg_cell_ref *ref, const char *text)
+/*
+ * Write an id (incident id, risk No. or lesson id) as a number when it is a
+ * canonical integer, so that Excel sorts it as one and shows no "number
+ * stored as text" mark. Other ids, "007" among them, stay text in
+ * `text_format`.
+ */
+static int write_id(reg_writer *w, const reg_cell_ref *ref, const char *text,
+                    lxw_format *text_format)
 {
-    if (is_plain_integer(text))
+    if (is_canonical_integer(text))
         return reg_check(w, worksheet_write_number(ref->sheet, ref->row, ref->col,
-                                                   (double)strtol(text, NULL, 10), w->number),
+                                                   strtod(text, NULL), w->number),
                          "write number");
-    return reg_write_text(w, ref, text, w->number);
+    return reg_write_text(w, ref, text, text_format);
 }
 
 /* Write an A or B level: the number when known, else the text as written. */
@@ -369,7 +381,7 @@ static int write_risk_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_na
     int rc;
 
     ref.col = RISK_NO;
-    rc = write_record_no(w, &ref, risk->no);
+    rc = write_id(w, &ref, risk->no, w->number);
     if (rc == 0) {
         ref.col = RISK_CATEGORY;
         rc = reg_write_text(w, &ref, risk->category, w->text);
@@ -516,6 +528,8 @@ static int write_lesson_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_
         ref.col = col;
         if (lists[col])
             rc = write_list(w, &ref, lists[col]);
+        else if (col == LESSON_ID)
+            rc = write_id(w, &ref, texts[col], w->text);
         else
             rc = reg_write_text(w, &ref, texts[col], w->text);
     }
@@ -564,7 +578,7 @@ static int write_incident_row(reg_writer *w, lxw_worksheet *ws, const char *shee
     int rc;
 
     ref.col = INCIDENT_ID;
-    rc = reg_write_text(w, &ref, incident->id, w->text);
+    rc = write_id(w, &ref, incident->id, w->text);
     if (rc == 0) {
         ref.col = INCIDENT_SUMMARY;
         rc = reg_write_text(w, &ref, incident->summary, w->text);

@@ -19,6 +19,10 @@
  *   0.95, else C. So the cause that takes the cumulative share to or past
  *   0.80 is still A, the first cause is always A, and a cause never lands in
  *   C only because a large cause before it crossed both cut-offs at once.
+ * - Causes with equal counts form a tie group and all get the class of the
+ *   group's first row, decided by the cumulative share before the group.
+ *   So the byte order of the keys within a group, which changes when the
+ *   same causes are written in another language, never changes a class.
  * - damage_yen and effort_person_months are the sums of the known values of
  *   the group, in plain decimal notation; empty when no value is known.
  * - Keys that start like a formula (=, +, -, @ and their full-width forms)
@@ -204,9 +208,9 @@ static char abc_class(size_t before, size_t total)
     return 'C';
 }
 
-/* Append one table row. */
+/* Append one table row. `abc` is the class of the row's tie group. */
 static int append_row(ky_buf *out, const stats_group *group, size_t before, size_t total,
-                      const char *blank_key)
+                      char abc, const char *blank_key)
 {
     const char *key = group->key.len ? group->key.text : blank_key;
     size_t key_len = group->key.len ? group->key.len : strlen(blank_key);
@@ -218,7 +222,7 @@ static int append_row(ky_buf *out, const stats_group *group, size_t before, size
     if (rc == 0)
         rc = ky_buf_printf(out, ",%zu,%.4f,%.4f,%c,", group->count,
                            (double)group->count / (double)total,
-                           (double)cumulative / (double)total, abc_class(before, total));
+                           (double)cumulative / (double)total, abc);
     if (rc == 0 && group->damage_known)
         rc = append_sum(out, group->damage);
     if (rc == 0)
@@ -245,9 +249,14 @@ static int build_table(const ky_book *book, const ky_write_options *options, ky_
     if (rc == 0)
         rc = ky_csv_end_record(out, KY_CSV_CRLF);
 
+    /* Groups are sorted by count, so each tie group is a run of rows. */
+    size_t total = book->incident_count;
     size_t before = 0;
+    char abc = 'A';
     for (size_t i = 0; i < count && rc == 0; i++) {
-        rc = append_row(out, &groups[i], before, book->incident_count, blank_key);
+        if (i == 0 || groups[i].count != groups[i - 1].count)
+            abc = abc_class(before, total);
+        rc = append_row(out, &groups[i], before, total, abc, blank_key);
         before += groups[i].count;
     }
     free(groups);

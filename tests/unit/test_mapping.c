@@ -876,6 +876,211 @@ static void test_incidents__impossible_era_date_warned(void **state)
     assert_non_null(strstr(f->seen.messages[1], "no such day"));
 }
 
+static void test_values__no_such_month(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        ky_date_error error;
+    } cases[] = {
+        {"2024/13/45", KY_DATE_NO_SUCH_MONTH}, {"2024-13-01", KY_DATE_NO_SUCH_MONTH},
+        {"2024.0.10", KY_DATE_NO_SUCH_MONTH}, {"2024年13月1日", KY_DATE_NO_SUCH_MONTH},
+        {"２０２４／１３／１", KY_DATE_NO_SUCH_MONTH}, {"平成30年13月1日", KY_DATE_NO_SUCH_MONTH},
+        {"H30.13.1", KY_DATE_NO_SUCH_MONTH}, {"令和6年0月1日", KY_DATE_NO_SUCH_MONTH},
+        {"2024/12/45", KY_DATE_NO_SUCH_DAY}, {"2024/2/30", KY_DATE_NO_SUCH_DAY},
+        {"令和6年2月30日", KY_DATE_NO_SUCH_DAY}, {"平成32年13月1日", KY_DATE_NO_SUCH_MONTH},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_cell cell = T(0, cases[i].text);
+        ky_date_error error;
+        assert_true(isnan(ky_value__read_date(&cell, &error)));
+        assert_int_equal(error, cases[i].error);
+    }
+}
+
+static void test_incidents__impossible_month_warned(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "障害一覧");
+    ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
+    ROW(&f->grid, 1, T(0, "2024/13/45"), T(1, "バッチ遅延"));
+    ROW(&f->grid, 2, T(0, "2024年13月1日"), T(1, "帳票の誤り"));
+    ROW(&f->grid, 3, T(0, "令和6年13月1日"), T(1, "ログイン不可"));
+    ROW(&f->grid, 4, T(0, "2024/12/45"), T(1, "二重送信"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 4);
+    assert_int_equal(f->seen.count, 4);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(isnan(f->book->incidents[i].occurred));
+        assert_string_equal(f->seen.codes[i], "mapping.invalid-date");
+        assert_int_equal(f->seen.rows[i], i + 2);
+        assert_non_null(strstr(f->seen.messages[i], "no such month"));
+        assert_null(strstr(f->seen.messages[i], "no such day"));
+    }
+    assert_string_equal(f->seen.messages[0],
+                        "impossible date \"2024/13/45\" in column \"発生日\": no such month, "
+                        "because months run from 1 to 12. Correct the cell. Until then the text "
+                        "is kept and the date stays unknown");
+    assert_non_null(strstr(f->seen.messages[3], "that month has no such day"));
+}
+
+static void test_incidents__negative_amounts_warned(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "障害一覧");
+    ROW(&f->grid, 0, T(0, "障害の概要"), T(1, "主な原因"), T(2, "障害の影響額"), T(3, "対応工数"));
+    ROW(&f->grid, 1, T(0, "返金処理"), T(1, "運用手順の誤り"), T(2, "-500 円"), T(3, "-3人月"));
+    ROW(&f->grid, 2, T(0, "誤請求"), T(1, "ソフトウェアの誤り"), N(2, -1200), N(3, -0.5));
+    ROW(&f->grid, 3, T(0, "バッチ遅延"), T(1, "運用手順の誤り"), N(2, 0), T(3, "0人日"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 3);
+    assert_true(f->book->incidents[0].damage_yen == -500);
+    assert_true(f->book->incidents[0].effort_pm == -3);
+    assert_true(f->book->incidents[1].damage_yen == -1200);
+    assert_true(f->book->incidents[1].effort_pm == -0.5);
+    assert_int_equal(f->seen.count, 4);
+    static const char *const codes[] = {"mapping.negative-amount", "mapping.negative-effort",
+                                        "mapping.negative-amount", "mapping.negative-effort"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(f->seen.codes[i], codes[i]);
+        assert_int_equal(f->seen.rows[i], 2 + i / 2);
+        assert_int_equal(f->seen.cols[i], 3 + i % 2);
+        assert_non_null(strstr(f->seen.messages[i], "negative amount"));
+        assert_non_null(strstr(f->seen.messages[i], "check the cell"));
+    }
+    assert_string_equal(f->seen.messages[0],
+                        "negative amount \"-500 円\" in column \"障害の影響額\": damage is "
+                        "expected to be zero yen or more. The value is kept, so check the cell");
+    assert_non_null(strstr(f->seen.messages[1], "\"-3人月\" in column \"対応工数\""));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ids                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Add an incident sheet whose rows have the given ids, one incident a row. */
+static void incident_ids_sheet(ky_grid *grid, const char *name, const double *ids, size_t count)
+{
+    begin(grid, name);
+    ROW(grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
+    for (size_t i = 0; i < count; i++)
+        ROW(grid, (uint32_t)i + 1, N(0, ids[i]), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
+    end(grid);
+}
+
+static void test_ids__repeated_in_sheet_warned(void **state)
+{
+    fixture *f = *state;
+    static const double ids[] = {1, 2, 1, 3, 1};
+    incident_ids_sheet(&f->grid, "一覧", ids, 5);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 5);
+    assert_int_equal(f->seen.count, 2);
+    assert_string_equal(f->seen.codes[0], "mapping.duplicate-id");
+    assert_int_equal(f->seen.rows[0], 4);
+    assert_int_equal(f->seen.cols[0], 1);
+    assert_string_equal(f->seen.messages[0],
+                        "incident id \"1\" in row 4 repeats the one in row 2 of the same sheet. "
+                        "Both records are kept. Give each record its own id");
+    assert_string_equal(f->seen.codes[1], "mapping.duplicate-id");
+    assert_int_equal(f->seen.rows[1], 6);
+    assert_non_null(strstr(f->seen.messages[1], "in row 6 repeats the one in row 2"));
+}
+
+static void test_ids__other_sheet_of_file_silent(void **state)
+{
+    fixture *f = *state;
+    static const double ids[] = {1, 2, 3};
+    incident_ids_sheet(&f->grid, "2023年度", ids, 3);
+    incident_ids_sheet(&f->grid, "2024年度", ids, 3);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 6);
+    assert_int_equal(f->seen.count, 0);
+}
+
+/* Add a risk sheet with risk No. 1 and a lesson sheet with lesson id G7. */
+static void risk_and_lesson_sheets(ky_grid *grid)
+{
+    begin(grid, "リスク管理表");
+    ROW(grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A 影響度"), T(3, "B 発生度"));
+    ROW(grid, 1, N(0, 1), T(1, "事業継続に対応できない"), N(2, 3), N(3, 2));
+    end(grid);
+    begin(grid, "教訓");
+    ROW(grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "教訓"));
+    ROW(grid, 1, T(0, "G7"), T(1, "連携したトラブル対応体制を整備すべし"), T(2, "体制を決めておく"));
+    end(grid);
+}
+
+static void test_ids__collision_across_files_warned(void **state)
+{
+    fixture *f = *state;
+    static const double first_ids[] = {1, 2, 3};
+    incident_ids_sheet(&f->grid, "一覧", first_ids, 3);
+    risk_and_lesson_sheets(&f->grid);
+    map(f);
+    assert_int_equal(f->seen.count, 0);
+
+    ky_grid copy;
+    ky_grid__init(&copy, f->ctx, "/data/copy.xlsx");
+    static const double second_ids[] = {4, 3, 2, 2};
+    incident_ids_sheet(&copy, "Sheet1", second_ids, 4);
+    risk_and_lesson_sheets(&copy);
+    assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &copy, "/data/copy.xlsx", NULL), 0);
+    ky_grid__free(&copy);
+
+    /* Every record is kept apart: nothing is dropped or merged. */
+    assert_int_equal(f->book->incident_count, 7);
+    assert_int_equal(f->book->risk_count, 2);
+    assert_int_equal(f->book->lesson_count, 2);
+
+    /* One collision per id in row order (3, then 2), the repeat of 2 within
+       the new sheet, then the risk and the lesson. */
+    assert_int_equal(f->seen.count, 5);
+    assert_string_equal(f->seen.codes[0], "mapping.id-collision");
+    assert_string_equal(f->seen.sheets[0], "Sheet1");
+    assert_int_equal(f->seen.rows[0], 3);
+    assert_int_equal(f->seen.cols[0], 1);
+    assert_non_null(strstr(f->seen.messages[0], "incident id \"3\""));
+    assert_non_null(strstr(f->seen.messages[0], "row 4 and /data/copy.xlsx, sheet \"Sheet1\", row 3"));
+    assert_string_equal(f->seen.codes[1], "mapping.id-collision");
+    assert_int_equal(f->seen.rows[1], 4);
+    assert_string_equal(f->seen.messages[1],
+                        "incident id \"2\" is used in two files: /data/2024 incidents.xlsx, "
+                        "sheet \"一覧\", row 3 and /data/copy.xlsx, sheet \"Sheet1\", row 4. "
+                        "Both records are kept apart. If they are the same record, leave out one "
+                        "of the files. Otherwise give one of them another id");
+    assert_string_equal(f->seen.codes[2], "mapping.duplicate-id");
+    assert_int_equal(f->seen.rows[2], 5);
+    assert_non_null(strstr(f->seen.messages[2], "in row 5 repeats the one in row 4"));
+    assert_string_equal(f->seen.codes[3], "mapping.id-collision");
+    assert_string_equal(f->seen.sheets[3], "リスク管理表");
+    assert_non_null(strstr(f->seen.messages[3], "risk No. \"1\""));
+    assert_string_equal(f->seen.codes[4], "mapping.id-collision");
+    assert_string_equal(f->seen.sheets[4], "教訓");
+    assert_non_null(strstr(f->seen.messages[4], "lesson id \"G7\""));
+}
+
+static void test_ids__blank_ids_not_compared(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "一覧");
+    ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
+    ROW(&f->grid, 1, T(1, "オンライン停止"), T(2, "ハードウェア故障"));
+    ROW(&f->grid, 2, T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
+    end(&f->grid);
+    map(f);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 4);
+    assert_int_equal(f->seen.count, 0);
+}
+
 static void test_values__split_list_lines(void **state)
 {
     (void)state;
@@ -1013,6 +1218,13 @@ int main(void)
         cmocka_unit_test(test_values__era_dates),
         cmocka_unit_test(test_values__impossible_era_dates),
         cmocka_unit_test_setup_teardown(test_incidents__impossible_era_date_warned, setup, teardown),
+        cmocka_unit_test(test_values__no_such_month),
+        cmocka_unit_test_setup_teardown(test_incidents__impossible_month_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents__negative_amounts_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__repeated_in_sheet_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__other_sheet_of_file_silent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__collision_across_files_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__blank_ids_not_compared, setup, teardown),
         cmocka_unit_test(test_values__split_list_lines),
         cmocka_unit_test(test_values__split_list_plain_lines),
         cmocka_unit_test(test_values__lesson_ids_kept_out_of_text),

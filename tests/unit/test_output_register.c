@@ -539,6 +539,94 @@ static void test_register__lesson_and_incident_sheets(void **state)
     ky_book_free(book);
 }
 
+/* Assert that a cell holds a number with the value text `value`, not a string. */
+static void assert_number_cell(const char *sheet, const char *ref, const char *value)
+{
+    char *c = cell_xml(sheet, ref);
+    char expected[64];
+    snprintf(expected, sizeof expected, "<v>%s</v>", value);
+    assert_contains(c, expected);
+    if (strstr(c, "t=\"s\""))
+        fail_msg("cell %s is a string: %s", ref, c);
+    free(c);
+}
+
+static void assert_text_cell(const char *sheet, const char *ref)
+{
+    char *c = cell_xml(sheet, ref);
+    assert_contains(c, "t=\"s\"");
+    free(c);
+}
+
+/* Give the book `count` incidents with the given ids and no dates or amounts. */
+static void set_incident_ids(ky_book *book, const char *const *ids, size_t count)
+{
+    book->incidents = calloc(count, sizeof *book->incidents);
+    assert_non_null(book->incidents);
+    book->incident_count = count;
+    for (size_t i = 0; i < count; i++) {
+        book->incidents[i].id = strdup(ids[i]);
+        book->incidents[i].summary = strdup("オンライン停止");
+        book->incidents[i].occurred = NAN;
+        book->incidents[i].damage_yen = NAN;
+        book->incidents[i].effort_pm = NAN;
+    }
+}
+
+static void test_register__integer_ids_as_numbers(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    /* Rows 4 to 9 of the risk sheet. */
+    add_risk(book, "1", 3, 2, "3", NULL, 0);
+    add_risk(book, "007", 3, 2, "3", NULL, 0);
+    add_risk(book, "123456789012345", 3, 2, "3", NULL, 0);
+    add_risk(book, "1234567890123456", 3, 2, "3", NULL, 0);
+    add_risk(book, "-1", 3, 2, "3", NULL, 0);
+    add_risk(book, "R-2", 3, 2, "3", NULL, 0);
+    /* Rows 2 to 7 of the incident sheet. */
+    static const char *const incident_ids[] = {"1", "32", "007", "0", "+5", "INC-3"};
+    set_incident_ids(book, incident_ids, 6);
+    add_lesson(book);
+    free(book->lessons[0].id);
+    book->lessons[0].id = strdup("12");
+    write_book(f, book, KY_LANG_JA, f->path);
+
+    char *risks = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *lessons = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_non_null(risks);
+    assert_non_null(lessons);
+    assert_non_null(incidents);
+
+    assert_number_cell(risks, "A4", "1");
+    assert_text_cell(risks, "A5");
+    assert_number_cell(risks, "A6", "123456789012345");
+    assert_text_cell(risks, "A7");
+    assert_text_cell(risks, "A8");
+    assert_text_cell(risks, "A9");
+
+    assert_number_cell(incidents, "A2", "1");
+    assert_number_cell(incidents, "A3", "32");
+    assert_text_cell(incidents, "A4");
+    assert_number_cell(incidents, "A5", "0");
+    assert_text_cell(incidents, "A6");
+    assert_text_cell(incidents, "A7");
+    assert_contains(strings, "<t>007</t>");
+    assert_contains(strings, "<t>+5</t>");
+    assert_contains(strings, "<t>INC-3</t>");
+
+    assert_number_cell(lessons, "A2", "12");
+
+    free(risks);
+    free(lessons);
+    free(incidents);
+    free(strings);
+    ky_book_free(book);
+}
+
 static void test_register__no_incident_sheet(void **state)
 {
     fixture *f = *state;
@@ -590,6 +678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_register__english_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__lesson_and_incident_sheets, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_register__integer_ids_as_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__no_incident_sheet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__unwritable_path_error, setup, teardown),
     };

@@ -227,6 +227,76 @@ static void test_stats__ties_by_key_blank_last(void **state)
     ky_book_free(book);
 }
 
+/* Fill `causes` with `count` copies of `cause` from *next on, advancing *next. */
+static void add_causes(const char **causes, size_t *next, const char *cause, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        causes[(*next)++] = cause;
+}
+
+static void test_stats__tie_at_c_cutoff_same_class(void **state)
+{
+    fixture *f = *state;
+    /* 20 incidents. The two causes counted once share a class although the
+       second one starts at exactly 0.95, and the blank key sorts last in
+       both languages. */
+    const char *causes[20];
+    size_t next = 0;
+    add_causes(causes, &next, "a", 16);
+    add_causes(causes, &next, "b", 2);
+    add_causes(causes, &next, "ネットワーク", 1);
+    add_causes(causes, &next, "", 1);
+    assert_int_equal(next, 20);
+    ky_book *book = book_with_causes(causes, NULL, NULL, 20);
+
+    char *csv = write_and_read(f, book, KY_LANG_JA);
+    const char *expected_ja =
+        "axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months\r\n"
+        "main_cause,a,16,0.8000,0.8000,A,,\r\n"
+        "main_cause,b,2,0.1000,0.9000,B,,\r\n"
+        "main_cause,ネットワーク,1,0.0500,0.9500,B,,\r\n"
+        "main_cause,(未記入),1,0.0500,1.0000,B,,\r\n";
+    assert_string_equal(csv, expected_ja);
+    free(csv);
+
+    csv = write_and_read(f, book, KY_LANG_EN);
+    const char *expected_en =
+        "axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months\r\n"
+        "main_cause,a,16,0.8000,0.8000,A,,\r\n"
+        "main_cause,b,2,0.1000,0.9000,B,,\r\n"
+        "main_cause,ネットワーク,1,0.0500,0.9500,B,,\r\n"
+        "main_cause,(blank),1,0.0500,1.0000,B,,\r\n";
+    assert_string_equal(csv, expected_en);
+    free(csv);
+    ky_book_free(book);
+}
+
+static void test_stats__tie_at_b_cutoff_same_class(void **state)
+{
+    fixture *f = *state;
+    /* 10 incidents: p 4, then q, r and s 2 each. The tie group starts at
+       0.40, so s is A although 0.80 of the incidents come before it. */
+    const char *causes[10];
+    size_t next = 0;
+    add_causes(causes, &next, "s", 2);
+    add_causes(causes, &next, "p", 4);
+    add_causes(causes, &next, "r", 2);
+    add_causes(causes, &next, "q", 2);
+    ky_book *book = book_with_causes(causes, NULL, NULL, 10);
+
+    char *csv = write_and_read(f, book, KY_LANG_JA);
+    const char *expected =
+        "axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months\r\n"
+        "main_cause,p,4,0.4000,0.4000,A,,\r\n"
+        "main_cause,q,2,0.2000,0.6000,A,,\r\n"
+        "main_cause,r,2,0.2000,0.8000,A,,\r\n"
+        "main_cause,s,2,0.2000,1.0000,A,,\r\n";
+    assert_string_equal(csv, expected);
+
+    free(csv);
+    ky_book_free(book);
+}
+
 static void test_stats__no_incidents_header_only(void **state)
 {
     fixture *f = *state;
@@ -277,6 +347,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stats__class_cutoffs_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__large_first_cause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__ties_by_key_blank_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__tie_at_c_cutoff_same_class, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__tie_at_b_cutoff_same_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__no_incidents_header_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__unwritable_path_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__chosen_for_csv, setup, teardown),

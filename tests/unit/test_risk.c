@@ -288,6 +288,95 @@ static void test_risk_guide_row__values_and_origin(void **state)
     assert_int_equal(f->seen.count, 0);
 }
 
+/* Begin a risk sheet with short headers, so that messages name the column "判定". */
+static void begin_short_risk_sheet(fixture *f)
+{
+    ky_sheet_info info = {.name = "リスク管理表", .index = 0};
+    assert_int_equal(ky_grid__sink()->sheet_begin(&f->grid, &info), KY_SINK_OK);
+    ROW(&f->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A 影響度"), T(3, "B 発生度"),
+        T(4, "C リスク値"), T(5, "判定"));
+}
+
+static void test_risk_decision__contradiction_warned(void **state)
+{
+    fixture *f = *state;
+    begin_short_risk_sheet(f);
+    ROW(&f->grid, 1, N(0, 1), T(1, "情報共有の不足"), N(2, 2), T(3, "中"), N(4, 4), T(5, "対応要"));
+    map(f, 5);
+
+    const ky_risk *risk = &f->book->risks[0];
+    assert_int_equal(risk->c, 4);
+    assert_false(risk->needs_response);
+    assert_string_equal(risk->decision_text, "対応要");
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.risk-decision-mismatch");
+    assert_int_equal(f->seen.rows[0], 2);
+    assert_int_equal(f->seen.cols[0], 6);
+    assert_string_equal(f->seen.messages[0],
+                        "decision \"対応要\" in column \"判定\" contradicts the risk value C = 4 "
+                        "with threshold 5 (needs a response from 5): the computed decision "
+                        "対応不要 is used");
+}
+
+static void test_risk_decision__spellings_recognised(void **state)
+{
+    fixture *f = *state;
+    begin_short_risk_sheet(f);
+    /* A = 3 and B = 3 give C = 9, which needs a response: every accept spelling contradicts it. */
+    static const char *const accepts[] = {"対応不要", "不要", "×", "No", "Accept", "N", " ＡＣＣＥＰＴ "};
+    /* A = 1 and B = 1 give C = 1: every respond spelling contradicts it. */
+    static const char *const responds[] = {"対応要", "要対応", "要", "対応必要", "○", "Yes",
+                                           "Respond", "Y", "ｙｅｓ"};
+    size_t accept_count = sizeof accepts / sizeof accepts[0];
+    size_t respond_count = sizeof responds / sizeof responds[0];
+    uint32_t row = 1;
+    for (size_t i = 0; i < accept_count; i++, row++)
+        ROW(&f->grid, row, N(0, row), T(1, "停止"), N(2, 3), N(3, 3), T(5, accepts[i]));
+    for (size_t i = 0; i < respond_count; i++, row++)
+        ROW(&f->grid, row, N(0, row), T(1, "停止"), N(2, 1), N(3, 1), T(5, responds[i]));
+    map(f, 5);
+
+    assert_int_equal(f->book->risk_count, accept_count + respond_count);
+    assert_int_equal(f->seen.count, accept_count + respond_count);
+    for (size_t i = 0; i < f->seen.count; i++) {
+        assert_string_equal(f->seen.codes[i], "mapping.risk-decision-mismatch");
+        assert_int_equal(f->seen.rows[i], i + 2);
+    }
+    assert_non_null(strstr(f->seen.messages[0], "the computed decision 対応要 is used"));
+    assert_non_null(strstr(f->seen.messages[accept_count],
+                           "the computed decision 対応不要 is used"));
+}
+
+static void test_risk_decision__agreeing_or_unknown_silent(void **state)
+{
+    fixture *f = *state;
+    begin_short_risk_sheet(f);
+    /* Decisions that agree with C, texts that are not decisions, and a row
+       whose C is unknown because B is missing. */
+    ROW(&f->grid, 1, N(0, 1), T(1, "停止"), N(2, 3), N(3, 2), T(5, "対応要"));
+    ROW(&f->grid, 2, N(0, 2), T(1, "遅延"), N(2, 1), N(3, 2), T(5, "対応不要"));
+    ROW(&f->grid, 3, N(0, 3), T(1, "誤表示"), N(2, 1), N(3, 1), T(5, "検討中"));
+    ROW(&f->grid, 4, N(0, 4), T(1, "誤送信"), N(2, 3), N(3, 3), N(5, 3));
+    ROW(&f->grid, 5, N(0, 5), T(1, "漏えい"), N(2, 3), T(5, "不要"));
+    map(f, 5);
+
+    assert_int_equal(f->book->risk_count, 5);
+    assert_int_equal(f->seen.count, 0);
+}
+
+static void test_risk_decision__threshold_4_changes_decision(void **state)
+{
+    fixture *f = *state;
+    begin_short_risk_sheet(f);
+    ROW(&f->grid, 1, N(0, 1), T(1, "情報共有の不足"), N(2, 2), N(3, 2), T(5, "対応不要"));
+    map(f, 4);
+
+    assert_true(f->book->risks[0].needs_response);
+    assert_int_equal(f->seen.count, 1);
+    assert_non_null(strstr(f->seen.messages[0], "C = 4 with threshold 4 (needs a response from 4)"));
+    assert_non_null(strstr(f->seen.messages[0], "the computed decision 対応要 is used"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +390,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_risk_value__typed_c_disagrees, setup, teardown),
         cmocka_unit_test_setup_teardown(test_risk_value__unreadable_c_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_risk_guide_row__values_and_origin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_decision__contradiction_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_decision__spellings_recognised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_decision__agreeing_or_unknown_silent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_risk_decision__threshold_4_changes_decision, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
