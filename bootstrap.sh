@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 packages=(
     # build
     build-essential cmake pkg-config gettext
-    libxlsxwriter-dev libxml2-dev libzip-dev libcmocka-dev libfreexl-dev
+    libxlsxwriter-dev libxml2-dev libzip-dev libcmocka-dev
     # tests: independent readers of our outputs and the Japanese locale
     python3 python3-openpyxl jing libreoffice-writer-nogui libreoffice-calc-nogui
     poppler-utils fonts-noto-cjk unzip zip locales

@@ -116,8 +116,8 @@ static int add_plugin(ky_registry *reg, const ky_plugin *plugin, const char *fro
         return KY_EINVAL;
     if (plugin->abi_version != KY_PLUGIN_ABI_VERSION) {
         reject(reg, from,
-               "built for plugin ABI version %d, but this kyokun uses version %d: "
-               "rebuild the plugin against this kyokun",
+               KY_("built for plugin ABI version %d, but this kyokun uses version %d: "
+                   "rebuild the plugin against this kyokun"),
                plugin->abi_version, KY_PLUGIN_ABI_VERSION);
         return KY_EABI;
     }
@@ -125,13 +125,14 @@ static int add_plugin(ky_registry *reg, const ky_plugin *plugin, const char *fro
     bool output = plugin->kind == KY_PLUGIN_OUTPUT;
     if (!plugin->name || !plugin->name[0] || !(input || output)
         || (input && (!plugin->probe || !plugin->read)) || (output && !plugin->write)) {
-        reject(reg, from, "incomplete descriptor: a name, a kind and its functions are required");
+        reject(reg, from,
+               KY_("incomplete descriptor: a name, a kind and its functions are required"));
         return KY_EINVAL;
     }
     for (size_t i = 0; i < reg->count; i++) {
         const ky_plugin *known = reg->plugins[i].plugin;
         if (known->kind == plugin->kind && strcmp(known->name, plugin->name) == 0) {
-            reject(reg, from, "a plugin named \"%s\" was already loaded from %s", plugin->name,
+            reject(reg, from, KY_("a plugin named \"%s\" was already loaded from %s"), plugin->name,
                    reg->plugins[i].from);
             return KY_EEXISTS;
         }
@@ -164,14 +165,14 @@ int ky_registry_load_file(ky_registry *reg, const char *path)
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         const char *why = dlerror();
-        reject(reg, path, "cannot be loaded: %s", why ? why : "unknown error");
+        reject(reg, path, KY_("cannot be loaded: %s"), why ? why : KY_("unknown error"));
         return KY_EIO;
     }
     ky_plugin_entry_fn entry;
     void *symbol = dlsym(handle, KY_PLUGIN_ENTRY_SYMBOL);
     memcpy(&entry, &symbol, sizeof entry);
     if (!symbol) {
-        reject(reg, path, "has no %s function", KY_PLUGIN_ENTRY_SYMBOL);
+        reject(reg, path, KY_("has no %s function"), KY_PLUGIN_ENTRY_SYMBOL);
         dlclose(handle);
         return KY_EINVAL;
     }

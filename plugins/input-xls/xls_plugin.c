@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The xls input plugin: its descriptor, the content probe, and the read,
- * which runs FreeXL in a child process (xls_process.c) so that a memory
- * error in FreeXL on a crafted file cannot crash or corrupt kyokun.
+ * which takes the workbook stream out of the OLE2 container (ky_cfb.h) and
+ * parses its BIFF5 or BIFF8 records in process.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "formats/ky_cfb.h"
 #include "formats/ky_zip.h"
 #include "kyokun/i18n.h"
 #include "xls.h"
@@ -17,19 +17,25 @@
 /* Probe scores. */
 #define PROBE_OLE2 80         /* an OLE2 compound file, the container of BIFF5 and BIFF8 */
 #define PROBE_OLE2_AS_XLSX 20 /* the same under an .xlsx name: below the xlsx plugin's 40 */
-#define PROBE_BIFF_STREAM 50  /* a bare BIFF2-BIFF4 worksheet stream */
+#define PROBE_BIFF_STREAM 50  /* a bare BIFF2-BIFF4 stream, claimed to say it is unsupported */
 
 static const char *const extensions[] = {"xls", NULL};
 
-/* Return true when the head is a BOF record of a BIFF2, BIFF3 or BIFF4 worksheet stream. */
-static bool is_biff_worksheet_stream(const unsigned char *head, size_t len)
+/*
+ * Return true when the head is a BOF record of a BIFF2, BIFF3 or BIFF4
+ * worksheet stream, or of a BIFF4 workbook (BIFF4W), the files Excel 2.x-4.0
+ * saved without an OLE2 container.
+ */
+static bool is_old_biff_stream(const unsigned char *head, size_t len)
 {
     if (len < 8 || head[0] != 0x09 || (head[1] != 0x00 && head[1] != 0x02 && head[1] != 0x04))
         return false;
     unsigned record_len = head[2] | (unsigned)head[3] << 8;
     unsigned substream = head[6] | (unsigned)head[7] << 8;
     /* BIFF2 BOF records hold 4 bytes, BIFF3 and BIFF4 ones 6; 0x0010 marks a worksheet. */
-    return record_len >= 4 && record_len <= 16 && substream == 0x0010;
+    if (record_len < 4 || record_len > 16)
+        return false;
+    return substream == 0x0010 || (head[1] == 0x04 && substream == 0x0100);
 }
 
 /* Score a file: an OLE2 compound file is ours unless it is named as an encrypted xlsx. */
@@ -41,100 +47,118 @@ static int probe_file(const ky_probe_info *info)
             return PROBE_OLE2_AS_XLSX;
         return PROBE_OLE2;
     }
-    if (is_biff_worksheet_stream(info->head, info->head_len))
+    if (is_old_biff_stream(info->head, info->head_len))
         return PROBE_BIFF_STREAM;
     return 0;
 }
 
-/*
- * Write in-memory input to a temporary file, because FreeXL opens only
- * paths. The file is unlinked at once and the child opens it through
- * /proc/self/fd, so that no copy is left behind even when a process dies.
- * Where /proc is not mounted, the named file is kept until the read ends.
- * On success *input names the file to open, *unlink_path is the file the
- * caller unlinks (or NULL), and the caller frees *unlink_path and closes *fd_out.
- */
-static int write_temp_copy(ky_ctx *ctx, const ky_source *source, const char *path,
-                           xls_input *input, char **unlink_path, int *fd_out)
+/* Read the first bytes of the input into `head`; returns how many, or a negative status. */
+static long read_head(ky_ctx *ctx, const ky_source *source, const char *display,
+                      unsigned char *head, size_t cap)
 {
-    const char *dir = getenv("TMPDIR");
-    ky_loc loc = {.file = path};
-    size_t dir_len = strlen(dir && *dir ? dir : "/tmp");
-    char *name = malloc(dir_len + sizeof "/kyokun-xls-XXXXXX");
-    if (!name)
-        return ky_error_set(ctx, KY_ENOMEM, &loc, KY_("out of memory while opening %s"), path);
-    memcpy(name, dir && *dir ? dir : "/tmp", dir_len);
-    memcpy(name + dir_len, "/kyokun-xls-XXXXXX", sizeof "/kyokun-xls-XXXXXX");
-
-    int fd = mkstemp(name);
-    if (fd < 0) {
-        int rc = ky_error_set(ctx, KY_EIO, &loc,
-                              KY_("cannot create a temporary copy of %s: %s"), path,
-                              strerror(errno));
-        free(name);
-        return rc;
+    if (source->data) {
+        size_t n = source->size < cap ? source->size : cap;
+        memcpy(head, source->data, n);
+        return (long)n;
     }
-    size_t done = 0;
-    while (done < source->size) {
-        ssize_t n = write(fd, source->data + done, source->size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int rc = ky_error_set(ctx, KY_EIO, &loc,
-                                  KY_("cannot create a temporary copy of %s: %s"), path,
-                                  n < 0 ? strerror(errno) : "short write");
-            close(fd);
-            unlink(name);
-            free(name);
-            return rc;
-        }
-        done += (size_t)n;
-    }
-
-    char proc_path[sizeof "/proc/self/fd/" + 24];
-    snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
-    if (access(proc_path, R_OK) == 0) {
-        unlink(name);
-        free(name);
-        input->path = NULL;
-        input->fd = fd;
-        *unlink_path = NULL;
-    } else {
-        input->path = name;
-        input->fd = -1;
-        *unlink_path = name;
-    }
-    *fd_out = fd;
-    return 0;
+    ky_loc loc = {.file = display};
+    FILE *file = fopen(source->path, "rb");
+    if (!file)
+        return ky_error_set(ctx, KY_EIO, &loc, KY_("cannot open %s: %s"), display,
+                            strerror(errno));
+    size_t n = fread(head, 1, cap, file);
+    fclose(file);
+    return (long)n;
 }
 
-/* Read the whole workbook into the sink through a FreeXL child process. */
+/* Set an error for a file that has no readable BIFF5 or BIFF8 workbook. */
+static int not_a_workbook(ky_ctx *ctx, const char *display, const char *reason)
+{
+    ky_loc loc = {.file = display};
+    return ky_error_set(ctx, KY_EPARSE, &loc, KY_("%s is not a readable .xls workbook: %s"),
+                        display, KY_(reason));
+}
+
+/* Take the workbook stream out of the compound file: "Workbook" (BIFF8), else "Book" (BIFF5). */
+static int load_workbook_stream(ky_ctx *ctx, const ky_source *source,
+                                const ky_read_options *options, const char *display,
+                                unsigned char **stream, size_t *size)
+{
+    ky_source named = *source;
+    named.path = display;
+    ky_cfb *cfb;
+    int rc = ky_cfb_open(ctx, &named, options, &cfb);
+    if (rc != 0)
+        return rc;
+
+    ky_loc loc = {.file = display};
+    int32_t entry = ky_cfb_find(cfb, "Workbook");
+    if (entry < 0)
+        entry = ky_cfb_find(cfb, "Book");
+    if (ky_cfb_is_encrypted_package(cfb))
+        rc = ky_error_set(ctx, KY_EUNSUPPORTED, &loc,
+                          KY_("%s: password-protected (encrypted) workbook, not supported: "
+                              "save it without a password"),
+                          display);
+    else if (entry < 0)
+        rc = not_a_workbook(ctx, display,
+                            KY_N_("the OLE2 file has no Workbook stream (it may be an "
+                                  "encrypted .xlsx, another Office document, or a damaged .xls)"));
+    else
+        rc = ky_cfb_read(cfb, entry, stream, size);
+    ky_cfb_close(cfb);
+    return rc;
+}
+
+/* Read the whole workbook into the sink. */
 static int read_workbook(ky_ctx *ctx, const ky_source *source, const ky_read_options *options,
                          const ky_sink *sink, void *payload)
 {
     const char *display = source->path ? source->path : "(memory)";
-    xls_input input = {.path = source->path, .fd = -1};
-    char *temp_name = NULL;
-    int temp_fd = -1;
-    int status;
-
-    (void)options;
-    /* FreeXL reads only from a path: in-memory input goes through a temporary file. */
-    if (source->data) {
-        status = write_temp_copy(ctx, source, display, &input, &temp_name, &temp_fd);
-        if (status != 0)
-            return status;
-    }
-    if (!input.path && input.fd < 0)
+    if (!source->path && !source->data)
         return ky_error_set(ctx, KY_EINVAL, NULL, KY_("no input path or data was given"));
 
-    status = ky_xls__read_isolated(ctx, &input, display, sink, payload);
+    unsigned char head[8];
+    long head_len = read_head(ctx, source, display, head, sizeof head);
+    if (head_len < 0)
+        return (int)head_len;
+    if (!ky_zip_is_ole2(head, (size_t)head_len)) {
+        if (is_old_biff_stream(head, (size_t)head_len)) {
+            ky_loc loc = {.file = display};
+            return ky_error_set(ctx, KY_EUNSUPPORTED, &loc,
+                                KY_("%s: Excel 2.x-4.0 files (BIFF2-BIFF4) are not supported; "
+                                    "open and save the file as .xlsx"),
+                                display);
+        }
+        return not_a_workbook(ctx, display,
+                              KY_N_("neither an OLE2 compound file nor a BIFF stream"));
+    }
 
-    if (temp_name)
-        unlink(temp_name);
-    free(temp_name);
-    if (temp_fd >= 0)
-        close(temp_fd);
+    unsigned char *stream = NULL;
+    size_t size = 0;
+    int status = load_workbook_stream(ctx, source, options, display, &stream, &size);
+    if (status != 0)
+        return status;
+
+    xls_reader reader = {
+        .ctx = ctx,
+        .path = display,
+        .stream = stream,
+        .stream_size = size,
+        .sink = sink,
+        .payload = payload,
+        .converter = (iconv_t)-1,
+    };
+    status = ky_xls__read_globals(&reader);
+    for (size_t i = 0; status == 0 && i < reader.sheet_count; i++) {
+        int rc = ky_xls__read_sheet(&reader, i);
+        if (rc < 0)
+            status = rc;
+        else if (rc == KY_SINK_STOP)
+            break;
+    }
+    ky_xls__reader_free(&reader);
+    free(stream);
     return status;
 }
 
@@ -142,7 +166,7 @@ static const ky_plugin descriptor = {
     .abi_version = KY_PLUGIN_ABI_VERSION,
     .kind = KY_PLUGIN_INPUT,
     .name = "xls",
-    .description = "Excel 97-2003 and older workbooks (.xls, BIFF2-BIFF8)",
+    .description = "Excel 97-2003 and 5.0/95 workbooks (.xls, BIFF5-BIFF8)",
     .extensions = extensions,
     .probe = probe_file,
     .read = read_workbook,

@@ -70,7 +70,7 @@ KY_EXPORT size_t ky_registry_rejected_count(const ky_registry *reg);
 
 /**
  * @brief Return rejected candidate `index`: its path and the reason (both borrowed,
- *        the reason in English; the CLI translates the fixed part).
+ *        the reason translated through gettext).
  */
 KY_EXPORT void ky_registry_rejected(const ky_registry *reg, size_t index, const char **path,
                                     const char **reason);
