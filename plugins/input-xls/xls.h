@@ -109,6 +109,8 @@ typedef struct xls_reader {
     size_t stream_size;
     unsigned biff;                /**< 5 (also BIFF7) or 8. */
     unsigned codepage;            /**< CODEPAGE record value; 1252 when there is none. */
+    const char *forced_encoding;  /**< iconv name from --encoding that overrides the CODEPAGE
+                                       record for 8-bit text, or NULL. */
     bool date1904;                /**< DATEMODE: serials count from 1904-01-01. */
     const ky_sink *sink;
     void *payload;

@@ -145,6 +145,7 @@ static int read_workbook(ky_ctx *ctx, const ky_source *source, const ky_read_opt
         .path = display,
         .stream = stream,
         .stream_size = size,
+        .forced_encoding = options->encoding,
         .sink = sink,
         .payload = payload,
         .converter = (iconv_t)-1,

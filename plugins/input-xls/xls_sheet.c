@@ -199,8 +199,7 @@ static void check_codepage(sheet_state *state, const char *text, size_t len, uin
     warn_cell(state, "xls.codepage-mismatch", row, col,
               KY_("text was decoded as Windows-1252, as the workbook's CODEPAGE record "
                   "specifies, but reads as Japanese Shift_JIS (CP932) text: the record is "
-                  "probably wrong, so re-save the file as .xlsx in Excel or LibreOffice "
-                  "with the Japanese code page"));
+                  "probably wrong: read it again with --encoding cp932"));
 }
 
 /* Buffer the UTF-8 text in reader->scratch. Empty text is dropped unless it is a formula's result. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kyokun/i18n.h"
 #include "xls.h"
@@ -193,11 +194,38 @@ static const char *iconv_name(unsigned codepage, char *buf, size_t cap)
     return NULL;
 }
 
+/* Map the --encoding names that mean CP932 to iconv's name; others pass through. */
+static const char *forced_iconv_name(const char *encoding)
+{
+    static const char *const cp932_names[] = {"cp932", "shift_jis", "shift-jis", "sjis",
+                                              "ms932", "windows-31j"};
+    for (size_t i = 0; i < sizeof cp932_names / sizeof cp932_names[0]; i++)
+        if (strcasecmp(encoding, cp932_names[i]) == 0)
+            return "CP932";
+    return encoding;
+}
+
 void ky_xls__open_codepage(xls_reader *reader)
 {
     reader->converter = (iconv_t)-1;
     if (reader->biff == 8)
         return;
+
+    /* Japanese Excel 95 files often carry a wrong CODEPAGE record, so the
+     * user's --encoding wins over it. */
+    if (reader->forced_encoding) {
+        reader->converter = iconv_open("UTF-8", forced_iconv_name(reader->forced_encoding));
+        if (reader->converter != (iconv_t)-1) {
+            reader->check_mojibake = false;
+            return;
+        }
+        ky_loc loc = {.file = reader->path};
+        ky_diag_emit(reader->ctx, KY_SEV_WARNING, "xls.unknown-encoding", &loc,
+                     KY_("the encoding \"%s\" given with --encoding is not known; the "
+                         "workbook's CODEPAGE record is used instead"),
+                     reader->forced_encoding);
+    }
+
     char buf[16];
     const char *name = iconv_name(reader->codepage, buf, sizeof buf);
     if (name)

@@ -38,7 +38,8 @@ report="$tmp/report.odt"
 [ -s "$report" ] || fail "kyokun convert wrote no $report"
 
 # --- The mimetype entry: first, stored, no extra field, no data descriptor ---
-first_entry="$(zipinfo -1 "$report" | head -n 1)"
+# awk reads all of zipinfo's output; head would end it early with SIGPIPE under pipefail.
+first_entry="$(zipinfo -1 "$report" | awk 'NR == 1')"
 [ "$first_entry" = "mimetype" ] || fail "the first zip entry is '$first_entry', expected 'mimetype'"
 mimetype_info="$(zipinfo -v "$report" mimetype)"
 grep -q 'compression method: *none (stored)' <<<"$mimetype_info" || fail "mimetype is compressed"

@@ -24,6 +24,9 @@ static ky_registry *registry;
 static const ky_plugin *xls_plugin;
 
 /* Read a source with the xls plugin; returns its status and leaves the context in *ctx_out. */
+/* The --encoding given to the next reads, or NULL. */
+static const char *forced_encoding;
+
 static int read_source(const ky_source *source, recorder *rec, ky_ctx **ctx_out)
 {
     ky_ctx *ctx = ky_ctx_new();
@@ -31,6 +34,7 @@ static int read_source(const ky_source *source, recorder *rec, ky_ctx **ctx_out)
     ky_ctx_set_handler(ctx, record_diag, KY_SEV_DEBUG, rec);
     ky_read_options options;
     ky_read_options_init(&options);
+    options.encoding = forced_encoding;
     int rc = xls_plugin->read(ctx, source, &options, &RECORDING_SINK, rec);
     *ctx_out = ctx;
     return rc;
@@ -869,6 +873,47 @@ static void test_biff5_cp1252_mojibake_warned(void **state)
     recorder_free(&rec);
 }
 
+static void test_biff5_forced_encoding_overrides_codepage(void **state)
+{
+    (void)state;
+    /* The same wrong CODEPAGE record of 1252, read with --encoding sjis. */
+    biff5_book book = {.codepage = 1252, .sheet_name = "Sheet1",
+                       .label = "\x93\xFA\x96\x7B\x8C\xEA"};
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx;
+
+    forced_encoding = "sjis";
+    int rc = read_biff5(&book, &rec, &ctx);
+    forced_encoding = NULL;
+    assert_int_equal(rc, 0);
+    check_cell(&rec, 0, "A1", KY_CELL_TEXT, "日本語");
+    assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 0);
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+}
+
+static void test_biff5_unknown_forced_encoding_warned(void **state)
+{
+    (void)state;
+    biff5_book book = {.codepage = 932, .sheet_name = "Sheet1", .label = "\x93\xFA\x96\x7B"};
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx;
+
+    forced_encoding = "no-such-encoding";
+    int rc = read_biff5(&book, &rec, &ctx);
+    forced_encoding = NULL;
+    assert_int_equal(rc, 0);
+    check_cell(&rec, 0, "A1", KY_CELL_TEXT, "日本");
+    assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 1);
+    assert_non_null(strstr(rec.diags.data, "xls.unknown-encoding "));
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+}
+
 static void test_biff5_cp1252_latin_not_warned(void **state)
 {
     (void)state;
@@ -1164,6 +1209,56 @@ static void test_biff8_japanese_date_formats(void **state)
     check_date(&rec, 0, "A7", KY_DATE_DATETIME, "2024-04-01T06:00:00");
     check_number(&rec, 0, "A8", 2.25);
     check_number(&rec, 0, "A9", 45383);
+
+    ky_ctx_free(ctx);
+    recorder_free(&rec);
+    ky_buf_free(&globals);
+    ky_buf_free(&cells);
+}
+
+/*
+ * Japanese Excel stores dates under built-in ids 27-31, 34-36 and 50-58
+ * with no FORMAT record for them, and era codes behind a [$-ja-JP] tag.
+ */
+static void test_biff8_japanese_ids_without_format(void **state)
+{
+    (void)state;
+    static const unsigned japanese_date_ids[] = {27, 28, 29, 30, 31, 34, 35, 36, 50,
+                                                 51, 52, 53, 54, 55, 56, 57, 58};
+    const size_t id_count = sizeof japanese_date_ids / sizeof japanese_date_ids[0];
+    ky_buf globals = {0}, cells = {0};
+    add_format(&globals, 164, "[$-ja-JP]ggge\"年\"m\"月\"d\"日\";@");
+    add_plain_xfs(&globals, 15);
+    add_xf(&globals, 55);  /* XF 15 */
+    add_xf(&globals, 164); /* XF 16 */
+    add_xf(&globals, 14);  /* XF 17 */
+    for (size_t i = 0; i < id_count; i++)
+        add_xf(&globals, japanese_date_ids[i]); /* XF 18 + i */
+    add_number(&cells, 0, 0, 15, 45383);
+    add_number(&cells, 0, 1, 16, 44259);
+    add_number(&cells, 0, 2, 17, 45383);
+    for (size_t i = 0; i < id_count; i++)
+        add_number(&cells, 1, (unsigned)i, 18 + (unsigned)i, 45383);
+    recorder rec;
+    recorder_init(&rec);
+    ky_ctx *ctx;
+
+    assert_int_equal(read_biff8(&globals, &cells, &rec, &ctx), 0);
+    check_date(&rec, 0, "A1", KY_DATE_DATE, "2024-04-01");
+    check_date(&rec, 0, "B1", KY_DATE_DATE, "2021-03-04");
+    /* Id 14 is written as an ISO date, never as the US form 4/1/24. */
+    check_date(&rec, 0, "C1", KY_DATE_DATE, "2024-04-01");
+    for (size_t i = 0; i < id_count; i++) {
+        char ref[8];
+        snprintf(ref, sizeof ref, "%c2", 'A' + (int)i);
+        const recorded_cell *cell = find_cell(&rec, 0, ref);
+        if (!cell || cell->type != KY_CELL_DATE)
+            fail_msg("built-in format id %u (cell %s) was not read as a date",
+                     japanese_date_ids[i], ref);
+        assert_int_equal(cell->date_kind, KY_DATE_DATE);
+        assert_string_equal(cell->text, "2024-04-01");
+    }
+    assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 0);
 
     ky_ctx_free(ctx);
     recorder_free(&rec);
@@ -1561,6 +1656,8 @@ int main(void)
         cmocka_unit_test(test_read_truncated_file),
         cmocka_unit_test(test_biff5_cp932_text),
         cmocka_unit_test(test_biff5_cp1252_mojibake_warned),
+        cmocka_unit_test(test_biff5_forced_encoding_overrides_codepage),
+        cmocka_unit_test(test_biff5_unknown_forced_encoding_warned),
         cmocka_unit_test(test_biff5_cp1252_latin_not_warned),
         cmocka_unit_test(test_biff5_password_rejected),
         cmocka_unit_test(test_biff5_rows_over_limit),
@@ -1571,6 +1668,7 @@ int main(void)
         cmocka_unit_test(test_biff8_merged_ranges),
         cmocka_unit_test(test_biff8_hidden_and_chart_sheets),
         cmocka_unit_test(test_biff8_japanese_date_formats),
+        cmocka_unit_test(test_biff8_japanese_ids_without_format),
         cmocka_unit_test(test_biff8_date1904),
         cmocka_unit_test(test_biff8_sst_continue),
         cmocka_unit_test(test_biff8_cells_out_of_order),
