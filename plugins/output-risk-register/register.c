@@ -2,7 +2,8 @@
 /*
  * The risk-register output plugin: writes a ky_book as an .xlsx workbook with
  * libxlsxwriter. This file contains the descriptor, the document labels, the
- * cell formats and the write entry point. The sheets are in register_sheets.c.
+ * cell formats and the write entry point. The table sheets are in
+ * register_sheets.c and the risk map in register_map.c.
  */
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 
 static const reg_labels labels_ja = {
     .risk_sheet = "リスク管理表",
+    .map_sheet = "リスクマップ",
     .lesson_sheet = "教訓一覧",
     .incident_sheet = "障害一覧",
     .threshold_name = "閾値",
@@ -23,16 +25,32 @@ static const reg_labels labels_ja = {
     .threshold_help = "C リスク値が閾値以上なら対応要",
     .respond = "対応要",
     .accept = "対応不要",
-    .subject = "リスク管理表・教訓一覧・障害一覧",
+    .subject = "リスク管理表・リスクマップ・教訓一覧・障害一覧",
     .row_prefix = "",
     .row_suffix = "行目",
     .truncated = "…(以下省略)",
     .note_c_typed = "入力の C リスク値",
     .note_decision = "入力の判定",
+    .threshold_unmatched = "閾値 %d に一致する A×B はありません。C が %d 以上（%s）のリスクが対応要です",
+    .threshold_unreachable = "閾値 %d に一致する A×B はありません。A×B は最大 %d なので、対応要のリスクはありません",
+    .list_separator = "、",
+    .list_last_separator = " または ",
+    .map_help = "数字は A 影響度と B 発生度の組み合わせごとのリスク数です。リスク管理表の A・B 列から数式で数えるため、表を編集すると更新されます。",
+    .map_impact_axis = "A 影響度",
+    .map_likelihood_axis = "B 発生度",
+    .map_total = "合計",
+    .level_names = {"低", "中", "高"},
+    .legend_respond = "対応要",
+    .legend_watch = "要注意",
+    .legend_accept = "対応不要",
+    .legend_respond_rule = "C = A×B が閾値以上",
+    .legend_watch_rule = "閾値未満だが、A か B が 1 段階上がると閾値以上",
+    .legend_accept_rule = "A か B が 1 段階上がっても閾値未満",
 };
 
 static const reg_labels labels_en = {
     .risk_sheet = "Risk register",
+    .map_sheet = "Risk map",
     .lesson_sheet = "Lessons",
     .incident_sheet = "Incidents",
     .threshold_name = "Threshold",
@@ -40,12 +58,27 @@ static const reg_labels labels_en = {
     .threshold_help = "Respond when the risk value C is at least the threshold",
     .respond = "Respond",
     .accept = "Accept",
-    .subject = "Risk register, lessons and incidents",
+    .subject = "Risk register, risk map, lessons and incidents",
     .row_prefix = "row ",
     .row_suffix = "",
     .truncated = "...(truncated)",
     .note_c_typed = "C in the input",
     .note_decision = "Decision in the input",
+    .threshold_unmatched = "No A×B equals the threshold %d. Risks with C of %d or more (%s) need a response",
+    .threshold_unreachable = "No A×B equals the threshold %d. A×B is at most %d, so no risk needs a response",
+    .list_separator = ", ",
+    .list_last_separator = " or ",
+    .map_help = "Each number counts the risks with that A impact level and B likelihood. Formulas count them in the A and B columns of the risk register, so edits there update the map.",
+    .map_impact_axis = "A Impact level",
+    .map_likelihood_axis = "B Likelihood",
+    .map_total = "Total",
+    .level_names = {"Low", "Medium", "High"},
+    .legend_respond = "Respond",
+    .legend_watch = "Watch",
+    .legend_accept = "Accept",
+    .legend_respond_rule = "C = A×B is at least the threshold",
+    .legend_watch_rule = "Below the threshold, but one level more of A or B reaches it",
+    .legend_accept_rule = "Below the threshold even with one level more of A or B",
 };
 
 const char *reg_column_label(const reg_writer *w, const reg_column *column)
@@ -133,8 +166,9 @@ static int add_formats(reg_writer *w)
     w->threshold = add_cell_format(wb);
     w->label = workbook_add_format(wb);
     w->respond = workbook_add_format(wb);
+    w->note = workbook_add_format(wb);
     if (!w->title || !w->header || !w->text || !w->number || !w->date || !w->datetime
-        || !w->yen || !w->effort || !w->threshold || !w->label || !w->respond)
+        || !w->yen || !w->effort || !w->threshold || !w->label || !w->respond || !w->note)
         return fail_alloc(w, "add formats");
 
     format_set_bold(w->title);
@@ -164,6 +198,9 @@ static int add_formats(reg_writer *w)
 
     format_set_bg_color(w->respond, 0xFCE4D6);
     format_set_font_color(w->respond, 0x9C0006);
+
+    format_set_text_wrap(w->note);
+    format_set_align(w->note, LXW_ALIGN_VERTICAL_TOP);
     return 0;
 }
 
@@ -215,6 +252,10 @@ static int write_book(reg_writer *w)
     if (rc < 0)
         return rc;
 
+    rc = reg_write_map_sheet(w);
+    if (rc < 0)
+        return rc;
+
     rc = reg_write_lesson_sheet(w);
     if (rc < 0)
         return rc;
@@ -232,6 +273,9 @@ static int register_write(ky_ctx *ctx, const ky_book *book, const ky_write_optio
         .book = book,
         .options = options,
         .labels = options->lang == KY_LANG_EN ? &labels_en : &labels_ja,
+        /* TODO: ky_book has no scale field yet, so every book gets 1-3 levels.
+         * A `--scale 3|5` option would set this from the book. */
+        .scale = REG_DEFAULT_SCALE,
         .target = options->target ? options->target : path,
     };
 
@@ -259,7 +303,7 @@ static const ky_plugin register_plugin = {
     .abi_version = KY_PLUGIN_ABI_VERSION,
     .kind = KY_PLUGIN_OUTPUT,
     .name = "risk-register",
-    .description = KY_N_("Excel risk register (.xlsx) with live risk formulas, lessons and incidents"),
+    .description = KY_N_("Excel risk register (.xlsx) with live risk formulas, a risk map, lessons and incidents"),
     .extensions = register_extensions,
     .write = register_write,
 };

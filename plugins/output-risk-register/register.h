@@ -18,6 +18,20 @@
 /** Excel's maximum number of rows in a sheet. */
 #define REG_MAX_ROWS 1048576u
 
+/** Paper size code of A4 in libxlsxwriter. */
+#define REG_PAPER_A4 9
+
+/** Levels of A and B when the book has no scale: 1 to 3, as in the IPA/SEC guide. */
+#define REG_DEFAULT_SCALE 3
+
+/** Largest scale the plugin supports (levels 1 to 5, so A x B up to 25). */
+#define REG_MAX_SCALE 5
+
+/* Position of the records on the risk sheet (0-based), which the risk map's formulas count. */
+#define REG_RISK_FIRST_ROW 3 /**< Row of the first record, below the title, threshold and header. */
+#define REG_RISK_COL_A 4     /**< Column of A 影響度 (E). */
+#define REG_RISK_COL_B 5     /**< Column of B 発生度 (F). */
+
 /** A column of a table sheet: its header label in both languages and its width. */
 typedef struct reg_column {
     const char *ja;
@@ -28,6 +42,7 @@ typedef struct reg_column {
 /** Document labels that are not column headers. */
 typedef struct reg_labels {
     const char *risk_sheet;
+    const char *map_sheet;
     const char *lesson_sheet;
     const char *incident_sheet;
     const char *threshold_name;   /**< Defined name of the threshold cell, used in formulas. */
@@ -41,6 +56,25 @@ typedef struct reg_labels {
     const char *truncated;        /**< Marker appended to text cut at the cell limit. */
     const char *note_c_typed;     /**< Names the C value the input sheet held, in the note column. */
     const char *note_decision;    /**< Names the input sheet's own decision text, in the note column. */
+
+    /* Note on the risk sheet when no A x B equals the threshold; printf formats. */
+    const char *threshold_unmatched;   /**< (threshold, smallest C above it, list of those C). */
+    const char *threshold_unreachable; /**< (threshold, largest A x B), when all products are below. */
+    const char *list_separator;        /**< Between items of a list of numbers. */
+    const char *list_last_separator;   /**< Before the last item ("6 or 9"). */
+
+    /* The risk map sheet. */
+    const char *map_help;             /**< Says what the numbers in the map count. */
+    const char *map_impact_axis;      /**< Title of the vertical axis (A). */
+    const char *map_likelihood_axis;  /**< Title of the horizontal axis (B). */
+    const char *map_total;            /**< Label of the total cell. */
+    const char *level_names[3];       /**< Names of levels 1, 2 and 3 on a 3-level scale. */
+    const char *legend_respond;       /**< Legend of the red cells. */
+    const char *legend_watch;         /**< Legend of the amber cells. */
+    const char *legend_accept;        /**< Legend of the green cells. */
+    const char *legend_respond_rule;
+    const char *legend_watch_rule;
+    const char *legend_accept_rule;
 } reg_labels;
 
 /** State of one write: the workbook, its formats and where messages point. */
@@ -49,6 +83,7 @@ typedef struct reg_writer {
     const ky_book *book;
     const ky_write_options *options;
     const reg_labels *labels;
+    int scale;                /**< A and B run from 1 to `scale` (at most REG_MAX_SCALE). */
     const char *target;       /**< The final output path, for messages. */
     lxw_workbook *workbook;
 
@@ -63,6 +98,7 @@ typedef struct reg_writer {
     lxw_format *threshold;    /**< The threshold value cell. */
     lxw_format *label;        /**< Bold label beside the threshold. */
     lxw_format *respond;      /**< Conditional format of rows that need a response. */
+    lxw_format *note;         /**< Wrapped, top-aligned text without a border. */
 
     const reg_column *columns; /**< Columns of the sheet being written, for row heights. */
     size_t row_lines;         /**< Estimated text lines of the tallest cell in the current row. */
@@ -154,5 +190,18 @@ int reg_write_lesson_sheet(reg_writer *w);
 
 /** Write the incident list sheet; call it only when the book has incidents. */
 int reg_write_incident_sheet(reg_writer *w);
+
+/* register_map.c */
+
+/**
+ * Compose in `out` the note for a threshold that no A x B of the scale
+ * equals (5 on a 3-level scale, where A x B is 1, 2, 3, 4, 6 or 9). `out` is
+ * left empty when some A x B equals the threshold.
+ * @return 0 or KY_ENOMEM.
+ */
+int reg_compose_threshold_note(const reg_writer *w, ky_buf *out);
+
+/** Write the risk map sheet: risks counted by A and B, coloured by A x B against the threshold. */
+int reg_write_map_sheet(reg_writer *w);
 
 #endif

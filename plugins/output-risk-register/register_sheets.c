@@ -40,6 +40,10 @@ enum {
     RISK_COLUMNS
 };
 
+_Static_assert(RISK_HEADER_ROW + 1 == REG_RISK_FIRST_ROW && RISK_A == REG_RISK_COL_A
+                   && RISK_B == REG_RISK_COL_B,
+               "the risk map counts A and B where the risk sheet writes them");
+
 static const reg_column risk_columns[RISK_COLUMNS] = {
     [RISK_NO] = {"No.", "No.", 6},
     [RISK_CATEGORY] = {"カテゴリー", "Category", 14},
@@ -120,9 +124,6 @@ static const reg_column incident_columns[INCIDENT_COLUMNS] = {
     [INCIDENT_SOURCE] = {"出典", "Source", 24},
     [INCIDENT_NOTE] = {"備考", "Note", 24},
 };
-
-/* Paper size code of A4 in libxlsxwriter. */
-#define REG_PAPER_A4 9
 
 /* Largest serial day Excel displays as a date (9999-12-31). */
 #define REG_MAX_DATE_SERIAL 2958465.0
@@ -278,8 +279,35 @@ static int write_date(reg_writer *w, const reg_cell_ref *ref, double serial, con
  */
 
 /*
+ * Write the note of a threshold that no A x B equals, merged over the last
+ * columns of the threshold row, and make the row tall enough for it.
+ */
+static int write_threshold_note(reg_writer *w, lxw_worksheet *ws)
+{
+    if (reg_compose_threshold_note(w, &w->compose) < 0)
+        return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "write threshold note");
+    if (w->compose.len == 0)
+        return 0;
+
+    double width = 0;
+    for (lxw_col_t col = RISK_LESSON; col <= RISK_NOTE; col++)
+        width += risk_columns[col].width;
+    size_t lines = reg_text_lines(w->compose.data, width);
+
+    int rc = reg_check(w, worksheet_merge_range(ws, RISK_THRESHOLD_ROW, RISK_LESSON,
+                                                RISK_THRESHOLD_ROW, RISK_NOTE, w->compose.data,
+                                                w->note),
+                       "write threshold note");
+    if (rc == 0 && lines > 1)
+        rc = reg_check(w, worksheet_set_row(ws, RISK_THRESHOLD_ROW, 15.0 * (double)lines, NULL),
+                       "set row height");
+    return rc;
+}
+
+/*
  * Write the title, and the threshold cell with its label, a defined name that
- * the decision formulas use, and a line explaining the rule.
+ * the decision formulas use, a line explaining the rule, and the note of a
+ * threshold that no A x B equals.
  */
 static int write_threshold(reg_writer *w, lxw_worksheet *ws, const char *sheet_name)
 {
@@ -296,10 +324,14 @@ static int write_threshold(reg_writer *w, lxw_worksheet *ws, const char *sheet_n
         rc = reg_check(w, worksheet_write_number(ws, RISK_THRESHOLD_ROW, RISK_C,
                                                  w->book->threshold, w->threshold),
                        "write threshold");
+    /* Merged over two columns, so that the note beside it does not cut it off. */
     if (rc == 0)
-        rc = reg_check(w, worksheet_write_string(ws, RISK_THRESHOLD_ROW, RISK_DECISION,
-                                                 labels->threshold_help, NULL),
+        rc = reg_check(w, worksheet_merge_range(ws, RISK_THRESHOLD_ROW, RISK_DECISION,
+                                                RISK_THRESHOLD_ROW, RISK_RESPONSE,
+                                                labels->threshold_help, w->note),
                        "write threshold help");
+    if (rc == 0)
+        rc = write_threshold_note(w, ws);
     if (rc < 0)
         return rc;
 
@@ -428,13 +460,17 @@ static int write_risk_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_na
 }
 
 /*
- * Add drop-downs of 3, 2, 1 to the A and B columns (a warning, not a block,
- * so text kept from the input stays allowed) and highlight the rows whose C
- * reaches the threshold.
+ * Add drop-downs of the levels, highest first (3, 2, 1), to the A and B
+ * columns (a warning, not a block, so text kept from the input stays
+ * allowed) and highlight the rows whose C reaches the threshold.
  */
 static int add_risk_rules(reg_writer *w, lxw_worksheet *ws, lxw_row_t first, lxw_row_t last)
 {
-    char *levels[] = {"3", "2", "1", NULL};
+    static char *const level_texts[REG_MAX_SCALE] = {"1", "2", "3", "4", "5"};
+    char *levels[REG_MAX_SCALE + 1] = {NULL};
+    for (int i = 0; i < w->scale; i++)
+        levels[i] = level_texts[w->scale - 1 - i];
+
     lxw_data_validation validation = {
         .validate = LXW_VALIDATION_TYPE_LIST,
         .value_list = levels,

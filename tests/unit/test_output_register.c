@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests for the risk-register output plugin: the workbook parts are read back
+ * Tests for the risk-register output plugin. The workbook parts are read back
  * with libzip and checked for the formulas with their cached values, the
- * threshold name, the document properties, safe text and reproducible bytes.
+ * threshold name and its note, and the risk map's counts. Further tests cover
+ * the document properties, safe text and reproducible bytes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -513,7 +514,7 @@ static void test_register__lesson_and_incident_sheets(void **state)
     add_incidents(book);
     write_book(f, book, KY_LANG_JA, f->path);
     char *workbook = read_entry(f->path, "xl/workbook.xml");
-    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet4.xml");
     char *strings = read_entry(f->path, "xl/sharedStrings.xml");
     assert_non_null(incidents);
 
@@ -594,8 +595,8 @@ static void test_register__integer_ids_as_numbers(void **state)
     write_book(f, book, KY_LANG_JA, f->path);
 
     char *risks = read_entry(f->path, "xl/worksheets/sheet1.xml");
-    char *lessons = read_entry(f->path, "xl/worksheets/sheet2.xml");
-    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *lessons = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet4.xml");
     char *strings = read_entry(f->path, "xl/sharedStrings.xml");
     assert_non_null(risks);
     assert_non_null(lessons);
@@ -633,8 +634,8 @@ static void test_register__no_incident_sheet(void **state)
     ky_book *book = risk_book();
     write_book(f, book, KY_LANG_JA, f->path);
 
-    char *lessons = read_entry(f->path, "xl/worksheets/sheet2.xml");
-    char *incidents = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *lessons = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *incidents = read_entry(f->path, "xl/worksheets/sheet4.xml");
     assert_non_null(lessons);
     assert_null(incidents);
 
@@ -665,6 +666,221 @@ static void test_register__unwritable_path_error(void **state)
     ky_book_free(book);
 }
 
+/* ---------------------------------------------------------------------------
+ * Risk map
+ */
+
+/* The records of a register column as the map's formulas name them. */
+#define MAP_A_RANGE "'リスク管理表'!$E$4:$E$1048576"
+#define MAP_B_RANGE "'リスク管理表'!$F$4:$F$1048576"
+
+/* A book with risks in several cells of the map, two in A=3 B=2, and two with an unknown level. */
+static ky_book *map_book(void)
+{
+    ky_book *book = risk_book(); /* (3,2), (3,1), (0,2) */
+    add_risk(book, "4", 3, 2, "3", NULL, 0);
+    add_risk(book, "5", 1, 3, "1", NULL, 0);
+    add_risk(book, "6", 2, 2, "2", NULL, 0);
+    add_risk(book, "7", 1, 1, "1", NULL, 0);
+    add_risk(book, "8", 2, 0, "2", NULL, 0);
+    return book;
+}
+
+/* Count the book's risks with impact `a` and likelihood `b`, as the map should. */
+static int count_risks(const ky_book *book, int a, int b)
+{
+    int count = 0;
+    for (size_t i = 0; i < book->risk_count; i++) {
+        if (book->risks[i].a == a && book->risks[i].b == b)
+            count++;
+    }
+    return count;
+}
+
+static void test_register__map_counts_cached(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = map_book();
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    char *map = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    assert_non_null(workbook);
+    assert_non_null(map);
+
+    /* The map is the second sheet, after the register. */
+    const char *register_sheet = strstr(workbook, "<sheet name=\"リスク管理表\"");
+    const char *map_sheet = strstr(workbook, "<sheet name=\"リスクマップ\"");
+    assert_non_null(register_sheet);
+    assert_non_null(map_sheet);
+    assert_true(register_sheet < map_sheet);
+    assert_true(map_sheet < strstr(workbook, "<sheet name=\"教訓一覧\""));
+
+    /* A = 3 in row 7 down to A = 1 in row 9; B = 1 in column C up to B = 3 in column E. */
+    int sum = 0;
+    for (int a = 3; a >= 1; a--) {
+        for (int b = 1; b <= 3; b++) {
+            char ref[8], expected[256];
+            snprintf(ref, sizeof ref, "%c%d", 'C' + (b - 1), 7 + (3 - a));
+            int count = count_risks(book, a, b);
+            sum += count;
+            snprintf(expected, sizeof expected,
+                     "<f>COUNTIFS(" MAP_A_RANGE ",%d," MAP_B_RANGE ",%d)</f><v>%d</v>", a, b,
+                     count);
+            char *c = cell_xml(map, ref);
+            assert_contains(c, expected);
+            free(c);
+        }
+    }
+    assert_int_equal(count_risks(book, 3, 2), 2);
+    assert_int_equal(sum, 6);
+
+    /* The total counts risks with both levels known: 6 of the 8. */
+    char *c = cell_xml(map, "C10");
+    assert_contains(c, "<f>COUNTIFS(" MAP_A_RANGE ",\"&gt;0\"," MAP_B_RANGE ",\"&gt;0\")</f>"
+                       "<v>6</v>");
+    free(c);
+
+    /* Level headers are numbers, B across row 6 and A down column B. */
+    assert_number_cell(map, "C6", "1");
+    assert_number_cell(map, "E6", "3");
+    assert_number_cell(map, "B7", "3");
+    assert_number_cell(map, "B9", "1");
+
+    /* The threshold the colours compare with, read through the name. */
+    c = cell_xml(map, "C3");
+    assert_contains(c, "<f>閾値</f><v>5</v>");
+    free(c);
+
+    assert_contains(map, "<conditionalFormatting sqref=\"C7:E9\">");
+    assert_contains(map, "<formula>$B7*C$6&gt;=閾値</formula>");
+    assert_contains(map, "<formula>AND($B7*C$6&lt;閾値,OR(MIN($B7+1,3)*C$6&gt;=閾値,"
+                         "$B7*MIN(C$6+1,3)&gt;=閾値))</formula>");
+    assert_contains(map, "<formula>AND(MIN($B7+1,3)*C$6&lt;閾値,$B7*MIN(C$6+1,3)&lt;閾値)"
+                         "</formula>");
+    assert_contains(map, "<mergeCell ref=\"A7:A9\"/>");
+    assert_contains(map, "orientation=\"landscape\"");
+    assert_contains(map, "<pageSetUpPr fitToPage=\"1\"/>");
+
+    free(workbook);
+    free(map);
+    ky_book_free(book);
+}
+
+static void test_register__map_empty_book(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *map = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    assert_non_null(map);
+
+    char *c = cell_xml(map, "D8");
+    assert_contains(c, "<f>COUNTIFS(" MAP_A_RANGE ",2," MAP_B_RANGE ",2)</f><v>0</v>");
+    free(c);
+    c = cell_xml(map, "C10");
+    assert_contains(c, "<v>0</v>");
+    free(c);
+
+    free(map);
+    ky_book_free(book);
+}
+
+static void test_register__map_english_labels(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = map_book();
+    write_book(f, book, KY_LANG_EN, f->path);
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    char *map = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+
+    assert_contains(workbook, "<sheet name=\"Risk map\"");
+    char *c = cell_xml(map, "D7");
+    assert_contains(c, "<f>COUNTIFS('Risk register'!$E$4:$E$1048576,3,"
+                       "'Risk register'!$F$4:$F$1048576,2)</f><v>2</v>");
+    free(c);
+    assert_contains(map, "<formula>$B7*C$6&gt;=Threshold</formula>");
+    assert_contains(strings, "<t>A Impact level</t>");
+    assert_contains(strings, "<t>B Likelihood</t>");
+
+    free(workbook);
+    free(map);
+    free(strings);
+    ky_book_free(book);
+}
+
+/* The note text on the register for threshold 5 on the 3-level scale. */
+#define NOTE_5_JA "閾値 5 に一致する A×B はありません。C が 6 以上（6 または 9）のリスクが対応要です"
+#define NOTE_5_EN "No A×B equals the threshold 5. Risks with C of 6 or more (6 or 9) need a response"
+
+static void test_register__threshold_note_unmatched(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book(); /* threshold 5 */
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+
+    assert_contains(strings, "<t>" NOTE_5_JA "</t>");
+    assert_int_equal(count_of(strings, "に一致する A×B はありません"), 1);
+    assert_text_cell(sheet, "J2");
+    assert_contains(sheet, "<mergeCell ref=\"J2:L2\"/>");
+
+    free(sheet);
+    free(strings);
+
+    write_book(f, book, KY_LANG_EN, f->path);
+    strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>" NOTE_5_EN "</t>");
+
+    free(strings);
+    ky_book_free(book);
+}
+
+static void test_register__threshold_note_matched(void **state)
+{
+    fixture *f = *state;
+    static const int matched[] = {1, 2, 3, 4, 6, 9};
+    ky_book *book = risk_book();
+    for (size_t i = 0; i < sizeof matched / sizeof matched[0]; i++) {
+        book->threshold = matched[i];
+        write_book(f, book, KY_LANG_JA, f->path);
+        char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+        char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+
+        if (strstr(strings, "に一致する A×B はありません"))
+            fail_msg("threshold %d equals an A×B but the register has a note", matched[i]);
+        assert_null(strstr(sheet, "<c r=\"J2\""));
+
+        free(sheet);
+        free(strings);
+    }
+    ky_book_free(book);
+}
+
+static void test_register__threshold_note_other_gaps(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+
+    book->threshold = 7;
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>閾値 7 に一致する A×B はありません。C が 9 以上（9）のリスクが対応要です</t>");
+    free(strings);
+
+    /* Above the largest product, 9: no risk can need a response. */
+    book->threshold = 12;
+    write_book(f, book, KY_LANG_EN, f->path);
+    strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>No A×B equals the threshold 12. A×B is at most 9, so no risk needs "
+                             "a response</t>");
+    free(strings);
+
+    ky_book_free(book);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +897,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_register__integer_ids_as_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__no_incident_sheet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__unwritable_path_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__map_counts_cached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__map_empty_book, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__map_english_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__threshold_note_unmatched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__threshold_note_matched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__threshold_note_other_gaps, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
