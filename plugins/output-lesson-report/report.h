@@ -2,11 +2,13 @@
 /*
  * Internal interface of the lesson-report output plugin: the XML builder
  * shared by the part writers, the document labels in Japanese and English,
- * and the functions that build each part of the .odt package.
+ * the analysis pages, and the functions that build each part of the .odt
+ * package.
  */
 #ifndef KY_OUTPUT_REPORT_H
 #define KY_OUTPUT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "formats/ky_text.h"
@@ -19,7 +21,8 @@
     " xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\""           \
     " xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\""         \
     " xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\"" \
-    " xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""
+    " xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""        \
+    " xmlns:xlink=\"http://www.w3.org/1999/xlink\""
 
 /** Width of the text area: A4 (21 cm) less 2 cm margins left and right. */
 #define REPORT_TEXT_WIDTH_CM 17.0
@@ -45,6 +48,9 @@ void report_text(report_xml *xml, const char *text);
 
 /** Append user text as plain character data (attribute values, meta.xml); NULL appends nothing. */
 void report_plain(report_xml *xml, const char *text);
+
+/** Return true when `text` has a character other than ASCII white space. */
+bool report_has_text(const char *text);
 
 /** Append the office:font-face-decls element that styles.xml and content.xml share. */
 void report_font_face_decls(report_xml *xml);
@@ -81,13 +87,54 @@ typedef struct report_labels {
     const char *list_separator;  /**< Between the values of a list in one table cell. */
     const char *label_separator; /**< Between a label and its value on the title page. */
     const char *empty;           /**< Shown for an empty section or value. */
+    const char *contents;        /**< Title of the table of contents. */
+    const char *status_table;    /**< 障害状況表: heading of the incident status page. */
+    const char *time;            /**< 日時: first column of the incident status table. */
+    const char *why_analysis;    /**< なぜなぜ分析: heading of the why-why page. */
+    const char *why_level;       /**< Column header before a level number: "なぜ" + "1". */
+    const char *measures_column; /**< 対策（教訓ID）: last column of the why-why table. */
+    const char *lesson_id;       /**< 教訓ID: label before the lesson ids of countermeasures. */
+    const char *root_cause_mark; /**< Suffix of a root cause's text in the why-why table. */
 } report_labels;
 
 /** Return the labels for a language; unknown values give Japanese. */
 const report_labels *report_labels_for(ky_lang lang);
 
 /**
- * Build content.xml: a title page, then one page per lesson. Warnings about
+ * The analysis pages' tables, worked out from the book before content.xml is
+ * written, because their column styles go into the automatic styles ahead of
+ * the body. Opaque; see report_analysis.c.
+ */
+typedef struct report_analysis report_analysis;
+
+/** Work out the tables of the analysis pages. Returns 0 or KY_ENOMEM. */
+int report_analysis_new(const ky_book *book, report_analysis **out);
+
+/** Free the analysis tables. NULL is allowed. */
+void report_analysis_free(report_analysis *analysis);
+
+/** Return true when the book has events for the incident status page. */
+bool report_analysis_has_status(const report_analysis *analysis);
+
+/** Return true when the book has why-why nodes for the why-why page. */
+bool report_analysis_has_why(const report_analysis *analysis);
+
+/** Append the table, column and cell styles of the analysis tables (automatic styles). */
+void report_put_analysis_styles(report_xml *xml, const report_analysis *analysis);
+
+/**
+ * Append the incident status page, then the why-why page; a page whose table
+ * has no rows is left out. `status_bookmark` and `why_bookmark` name the
+ * bookmarks in their headings, which the table of contents refers to.
+ * Warnings about cleaned text go to `ctx`, one per table.
+ */
+void report_put_analysis_pages(ky_ctx *ctx, report_xml *xml, const report_analysis *analysis,
+                               const report_labels *labels, const char *status_bookmark,
+                               const char *why_bookmark);
+
+/**
+ * Build content.xml: a title page, a table of contents, one page per lesson,
+ * then the analysis pages. Warnings about
  * cleaned text (control characters, invalid UTF-8) go to `ctx`, one per lesson.
  * Returns 0 and the part in `out`, KY_ENOMEM, or KY_ERROR when a line of
  * report_putf() markup exceeds its buffer (a bug in the plugin).

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * content.xml of the lesson report: a title page, then one page per lesson in
- * the layout of the IPA/SEC guide's lesson example (a boxed "[ID] title",
- * problem, cause, countermeasures, effect, lesson, classification table).
+ * content.xml of the lesson report: a title page, a table of contents, one
+ * page per lesson in the layout of the IPA/SEC guide's lesson example (a
+ * boxed "[ID] title", problem, cause, countermeasures, effect, lesson,
+ * classification table), then the analysis pages (report_analysis.c).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,33 +18,25 @@
 #define CLASS_COL_CATEGORY_CM 7.0
 #define CLASS_COL_RESULT_CM 8.6
 
-/* True when `text` has a character other than ASCII white space. */
-static bool has_text(const char *text)
-{
-    if (!text)
-        return false;
-    for (const char *p = text; *p; p++) {
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-            return true;
-    }
-    return false;
-}
+/* Bookmarks in the headings of the analysis pages; lessons get "Lesson<n>". */
+#define STATUS_BOOKMARK "IncidentStatus"
+#define WHY_BOOKMARK "WhyWhyAnalysis"
 
 /* True when at least one item of the list has text. */
 static bool list_has_text(const ky_strlist *list)
 {
     for (size_t i = 0; i < list->count; i++) {
-        if (has_text(list->items[i]))
+        if (report_has_text(list->items[i]))
             return true;
     }
     return false;
 }
 
-/* Write the table, column and cell styles of the classification table. The
- * cells repeat the borders of the named cell styles in styles.xml, because
- * LibreOffice Writer (7.4, checked by PDF export) takes cell borders from
- * automatic styles only. */
-static void put_automatic_styles(report_xml *xml)
+/* Write the table, column and cell styles of the classification table and
+ * the analysis tables. The cells repeat the borders of the named cell styles
+ * in styles.xml, because LibreOffice Writer (7.4, checked by PDF export)
+ * takes cell borders from automatic styles only. */
+static void put_automatic_styles(report_xml *xml, const report_analysis *analysis)
 {
     report_put(xml, "<office:automatic-styles>\n");
     report_putf(xml,
@@ -77,8 +70,9 @@ static void put_automatic_styles(report_xml *xml)
         "<style:style style:name=\"Classification.Cell\" style:family=\"table-cell\""
         " style:parent-style-name=\"Table_20_Cell\">"
         "<style:table-cell-properties fo:padding=\"0.1cm\" fo:border=\"0.5pt solid #000000\"/>"
-        "</style:style>\n"
-        "</office:automatic-styles>\n");
+        "</style:style>\n");
+    report_put_analysis_styles(xml, analysis);
+    report_put(xml, "</office:automatic-styles>\n");
 }
 
 /* Write a paragraph with a label, a separator and a value, all from kyokun. */
@@ -106,7 +100,7 @@ static void put_title_page(report_xml *xml, const ky_book *book, const report_la
     snprintf(generator, sizeof generator, "kyokun %s", ky_version());
 
     report_put(xml, "<text:p text:style-name=\"Title\">");
-    report_text(xml, has_text(book->title) ? book->title : labels->default_title);
+    report_text(xml, report_has_text(book->title) ? book->title : labels->default_title);
     report_put(xml, "</text:p>\n<text:p text:style-name=\"Subtitle\">");
     report_text(xml, labels->subtitle);
     report_put(xml, "</text:p>\n");
@@ -135,7 +129,7 @@ static void put_heading(report_xml *xml, int level, const char *label)
 static void put_body(report_xml *xml, const char *text, const report_labels *labels)
 {
     report_put(xml, "<text:p text:style-name=\"Text_20_body\">");
-    report_text(xml, has_text(text) ? text : labels->empty);
+    report_text(xml, report_has_text(text) ? text : labels->empty);
     report_put(xml, "</text:p>\n");
 }
 
@@ -151,7 +145,7 @@ static void put_list(report_xml *xml, const ky_strlist *list, const char *list_s
 
     report_putf(xml, "<text:list text:style-name=\"%s\">\n", list_style);
     for (size_t i = 0; i < list->count; i++) {
-        if (!has_text(list->items[i]))
+        if (!report_has_text(list->items[i]))
             continue;
         report_put(xml, "<text:list-item><text:p text:style-name=\"List_20_Paragraph\">");
         report_text(xml, list->items[i]);
@@ -170,7 +164,7 @@ static void put_cell_list(report_xml *xml, const ky_strlist *list, const report_
 
     bool first = true;
     for (size_t i = 0; i < list->count; i++) {
-        if (!has_text(list->items[i]))
+        if (!report_has_text(list->items[i]))
             continue;
         if (!first)
             report_plain(xml, labels->list_separator);
@@ -198,7 +192,7 @@ static void put_class_row(report_xml *xml, const char *number, const char *categ
     report_put(xml, "<table:table-row>");
     put_cell(xml, false, number);
     put_cell(xml, false, category);
-    put_cell(xml, false, has_text(value) ? value : labels->empty);
+    put_cell(xml, false, report_has_text(value) ? value : labels->empty);
     report_put(xml, "</table:table-row>\n");
 }
 
@@ -247,17 +241,24 @@ static void put_classification(report_xml *xml, const ky_classification *classif
     report_put(xml, "</table:table>\n");
 }
 
-/* Write one lesson; its boxed title paragraph style starts a new page. */
-static void put_lesson(report_xml *xml, const ky_lesson *lesson, const report_labels *labels,
-                       size_t lesson_number)
+/* Write "[ID] title", the text of a lesson's heading and its contents entry. */
+static void put_lesson_title(report_xml *xml, const ky_lesson *lesson, const report_labels *labels)
 {
-    report_put(xml, "<text:h text:style-name=\"Lesson_20_Title\" text:outline-level=\"1\">");
-    if (has_text(lesson->id)) {
+    if (report_has_text(lesson->id)) {
         report_put(xml, "[");
         report_text(xml, lesson->id);
         report_put(xml, "] ");
     }
-    report_text(xml, has_text(lesson->title) ? lesson->title : labels->empty);
+    report_text(xml, report_has_text(lesson->title) ? lesson->title : labels->empty);
+}
+
+/* Write one lesson; its boxed title paragraph style starts a new page. */
+static void put_lesson(report_xml *xml, const ky_lesson *lesson, const report_labels *labels,
+                       size_t lesson_number)
+{
+    report_putf(xml, "<text:h text:style-name=\"Lesson_20_Title\" text:outline-level=\"1\">"
+                     "<text:bookmark text:name=\"Lesson%zu\"/>", lesson_number);
+    put_lesson_title(xml, lesson, labels);
     report_put(xml, "</text:h>\n");
 
     put_heading(xml, 2, labels->problem);
@@ -284,6 +285,76 @@ static void put_lesson(report_xml *xml, const ky_lesson *lesson, const report_la
     put_classification(xml, &lesson->classification, labels, lesson_number);
 }
 
+/* Write one entry of the table of contents: a link to the bookmark, a tab
+ * and a field that shows the bookmark's page number. */
+static void put_contents_entry_start(report_xml *xml, const char *bookmark)
+{
+    report_putf(xml, "<text:p text:style-name=\"Contents_20_1\">"
+                     "<text:a xlink:type=\"simple\" xlink:href=\"#%s\""
+                     " text:style-name=\"Contents_20_Link\""
+                     " text:visited-style-name=\"Contents_20_Link\">", bookmark);
+}
+
+static void put_contents_entry_end(report_xml *xml, const char *bookmark)
+{
+    /* LibreOffice works out the page when it lays the document out (checked
+     * with 7.4's PDF export); "1" is what a reader without layout shows. */
+    report_putf(xml, "</text:a><text:tab/><text:bookmark-ref text:reference-format=\"page\""
+                     " text:ref-name=\"%s\">1</text:bookmark-ref></text:p>\n", bookmark);
+}
+
+/*
+ * Write the table of contents: the lessons and the analysis pages, which are
+ * the outline level 1 headings. The index body is written here, so the
+ * entries show before an office suite regenerates it; the source and the
+ * entry templates are what it regenerates from. The source takes outline
+ * level 1 only, because every lesson has six level 2 section headings.
+ */
+static void put_contents(report_xml *xml, const ky_book *book, const report_analysis *analysis,
+                         const report_labels *labels)
+{
+    report_put(xml, "<text:table-of-content text:name=\"Contents\" text:protected=\"true\">\n"
+                    "<text:table-of-content-source text:outline-level=\"1\""
+                    " text:use-index-marks=\"false\">\n"
+                    "<text:index-title-template text:style-name=\"Contents_20_Heading\">");
+    report_text(xml, labels->contents);
+    report_put(xml, "</text:index-title-template>\n");
+    for (int level = 1; level <= 2; level++) {
+        report_putf(xml,
+            "<text:table-of-content-entry-template text:outline-level=\"%d\""
+            " text:style-name=\"Contents_20_%d\">"
+            "<text:index-entry-link-start/><text:index-entry-text/>"
+            "<text:index-entry-tab-stop style:type=\"right\" style:leader-char=\".\"/>"
+            "<text:index-entry-page-number/><text:index-entry-link-end/>"
+            "</text:table-of-content-entry-template>\n",
+            level, level);
+    }
+    report_put(xml, "</text:table-of-content-source>\n<text:index-body>\n"
+                    "<text:index-title text:name=\"ContentsTitle\">"
+                    "<text:p text:style-name=\"Contents_20_Heading\">");
+    report_text(xml, labels->contents);
+    report_put(xml, "</text:p></text:index-title>\n");
+
+    for (size_t i = 0; i < book->lesson_count; i++) {
+        char bookmark[48];
+        snprintf(bookmark, sizeof bookmark, "Lesson%zu", i + 1);
+        put_contents_entry_start(xml, bookmark);
+        put_lesson_title(xml, &book->lessons[i], labels);
+        put_contents_entry_end(xml, bookmark);
+    }
+    if (report_analysis_has_status(analysis)) {
+        put_contents_entry_start(xml, STATUS_BOOKMARK);
+        report_text(xml, labels->status_table);
+        put_contents_entry_end(xml, STATUS_BOOKMARK);
+    }
+    if (report_analysis_has_why(analysis)) {
+        put_contents_entry_start(xml, WHY_BOOKMARK);
+        report_text(xml, labels->why_analysis);
+        put_contents_entry_end(xml, WHY_BOOKMARK);
+    }
+    report_put(xml, "</text:index-body>\n</text:table-of-content>\n");
+}
+
 /* Report text that lost characters on the way into XML, once per source. */
 static void warn_cleaned(ky_ctx *ctx, const ky_lesson *lesson, size_t count)
 {
@@ -304,29 +375,40 @@ static void warn_cleaned(ky_ctx *ctx, const ky_lesson *lesson, size_t count)
     ky_diag_emit(ctx, KY_SEV_WARNING, "report.text-cleaned", &loc,
                  KY_("Lesson %s had %zu control characters or invalid UTF-8 sequences; "
                      "they were removed or replaced with U+FFFD."),
-                 has_text(lesson->id) ? lesson->id : "?", count);
+                 report_has_text(lesson->id) ? lesson->id : "?", count);
 }
 
 int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *labels,
                          int64_t timestamp, ky_buf *out)
 {
     report_xml xml = {0};
+    report_analysis *analysis = NULL;
+    xml.rc = report_analysis_new(book, &analysis);
 
     report_put(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<office:document-content" REPORT_ODF_NAMESPACES
                      " office:version=\"" KY_ODF_VERSION "\">\n");
     report_font_face_decls(&xml);
-    put_automatic_styles(&xml);
+    if (xml.rc == 0)
+        put_automatic_styles(&xml, analysis);
     report_put(&xml, "<office:body>\n<office:text>\n");
 
     put_title_page(&xml, book, labels, timestamp);
     warn_cleaned(ctx, NULL, xml.cleaned);
+    /* The entries repeat the lesson titles, whose cleaning put_lesson() reports. */
+    size_t cleaned_before_contents = xml.cleaned;
+    if (xml.rc == 0)
+        put_contents(&xml, book, analysis, labels);
+    xml.cleaned = cleaned_before_contents;
 
     for (size_t i = 0; i < book->lesson_count && xml.rc == 0; i++) {
         size_t cleaned_before = xml.cleaned;
         put_lesson(&xml, &book->lessons[i], labels, i + 1);
         warn_cleaned(ctx, &book->lessons[i], xml.cleaned - cleaned_before);
     }
+    if (xml.rc == 0)
+        report_put_analysis_pages(ctx, &xml, analysis, labels, STATUS_BOOKMARK, WHY_BOOKMARK);
+    report_analysis_free(analysis);
 
     report_put(&xml, "</office:text>\n</office:body>\n</office:document-content>\n");
 

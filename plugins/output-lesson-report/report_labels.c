@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Document labels. The Japanese section and category names are those of the
- * IPA/SEC guide's lesson example and classification table; the English ones
- * translate them.
+ * IPA/SEC guide's lesson example, classification table, incident status
+ * table and why-why analysis; the English ones translate them.
  */
 #include "report.h"
 
@@ -37,6 +37,14 @@ static const report_labels labels_ja = {
     .list_separator = "、",
     .label_separator = "：",
     .empty = "―",
+    .contents = "目次",
+    .status_table = "障害状況表",
+    .time = "日時",
+    .why_analysis = "なぜなぜ分析",
+    .why_level = "なぜ",
+    .measures_column = "対策（教訓ID）",
+    .lesson_id = "教訓ID",
+    .root_cause_mark = "（根本原因）",
 };
 
 static const report_labels labels_en = {
@@ -70,6 +78,14 @@ static const report_labels labels_en = {
     .list_separator = ", ",
     .label_separator = ": ",
     .empty = "—",
+    .contents = "Contents",
+    .status_table = "Incident status table",
+    .time = "Time",
+    .why_analysis = "Why-why analysis",
+    .why_level = "Why ",
+    .measures_column = "Countermeasures (lesson ID)",
+    .lesson_id = "Lesson ID",
+    .root_cause_mark = " (root cause)",
 };
 
 const report_labels *report_labels_for(ky_lang lang)

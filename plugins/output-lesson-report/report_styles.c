@@ -26,7 +26,8 @@ static void put_default_style(report_xml *xml, const report_labels *labels)
         labels->language, labels->country);
 }
 
-/* Paragraph styles: body, headings, the boxed lesson title, title page, lists, tables, footer. */
+/* Paragraph styles: body, headings, the boxed lesson title, title page,
+ * table of contents, lists, tables, footer. */
 static void put_paragraph_styles(report_xml *xml)
 {
     report_put(xml,
@@ -78,6 +79,13 @@ static void put_paragraph_styles(report_xml *xml)
         "<style:text-properties fo:font-size=\"14pt\" style:font-size-asian=\"14pt\""
         " style:font-size-complex=\"14pt\"/></style:style>\n"
 
+        /* The analysis pages start a new page with a plain level 1 heading. */
+        "<style:style style:name=\"Analysis_20_Title\" style:display-name=\"Analysis Title\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Heading_20_1\""
+        " style:next-style-name=\"Text_20_body\" style:default-outline-level=\"1\" style:class=\"text\">"
+        "<style:paragraph-properties fo:break-before=\"page\" fo:margin-top=\"0cm\""
+        " fo:margin-bottom=\"0.3cm\"/></style:style>\n"
+
         "<style:style style:name=\"Title\" style:family=\"paragraph\""
         " style:parent-style-name=\"Heading\" style:next-style-name=\"Subtitle\" style:class=\"chapter\">"
         "<style:paragraph-properties fo:margin-top=\"7cm\" fo:margin-bottom=\"0.5cm\""
@@ -99,6 +107,33 @@ static void put_paragraph_styles(report_xml *xml)
         "<style:text-properties fo:font-size=\"11pt\" style:font-size-asian=\"11pt\""
         " style:font-size-complex=\"11pt\"/></style:style>\n"
 
+        /* The table of contents has a page of its own after the title page. */
+        "<style:style style:name=\"Contents_20_Heading\" style:display-name=\"Contents Heading\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Heading\" style:class=\"index\">"
+        "<style:paragraph-properties fo:break-before=\"page\" fo:margin-top=\"0cm\""
+        " fo:margin-bottom=\"0.5cm\"/>"
+        "<style:text-properties fo:font-size=\"16pt\" style:font-size-asian=\"16pt\""
+        " style:font-size-complex=\"16pt\"/></style:style>\n"
+
+        "<style:style style:name=\"Contents_20_1\" style:display-name=\"Contents 1\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Standard\" style:class=\"index\">"
+        "<style:paragraph-properties fo:margin-left=\"0cm\" fo:margin-bottom=\"0.2cm\">"
+        "<style:tab-stops><style:tab-stop style:position=\"17cm\" style:type=\"right\""
+        " style:leader-style=\"dotted\" style:leader-text=\".\"/></style:tab-stops>"
+        "</style:paragraph-properties></style:style>\n"
+
+        /* The entries link to their headings without looking like web links. */
+        "<style:style style:name=\"Contents_20_Link\" style:display-name=\"Contents Link\""
+        " style:family=\"text\"><style:text-properties fo:color=\"#000000\""
+        " style:text-underline-style=\"none\"/></style:style>\n"
+
+        "<style:style style:name=\"Contents_20_2\" style:display-name=\"Contents 2\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Standard\" style:class=\"index\">"
+        "<style:paragraph-properties fo:margin-left=\"0.5cm\" fo:margin-bottom=\"0.1cm\">"
+        "<style:tab-stops><style:tab-stop style:position=\"16.5cm\" style:type=\"right\""
+        " style:leader-style=\"dotted\" style:leader-text=\".\"/></style:tab-stops>"
+        "</style:paragraph-properties></style:style>\n"
+
         "<style:style style:name=\"List_20_Paragraph\" style:display-name=\"List Paragraph\""
         " style:family=\"paragraph\" style:parent-style-name=\"Text_20_body\" style:class=\"list\">"
         "<style:paragraph-properties fo:margin-bottom=\"0.05cm\"/></style:style>\n"
@@ -114,6 +149,23 @@ static void put_paragraph_styles(report_xml *xml)
         " style:font-name-asian=\"Noto Sans CJK JP\" style:font-weight-asian=\"bold\""
         " style:font-name-complex=\"Noto Sans CJK JP\" style:font-weight-complex=\"bold\"/>"
         "</style:style>\n"
+
+        /* The analysis tables have many columns, so their text is smaller. */
+        "<style:style style:name=\"Table_20_Contents_20_Small\" style:display-name=\"Table Contents Small\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Table_20_Contents\" style:class=\"extra\">"
+        "<style:paragraph-properties fo:line-height=\"120%\" fo:margin-bottom=\"0.1cm\"/>"
+        "<style:text-properties fo:font-size=\"8pt\" style:font-size-asian=\"8pt\""
+        " style:font-size-complex=\"8pt\"/></style:style>\n"
+
+        "<style:style style:name=\"Table_20_Heading_20_Small\" style:display-name=\"Table Heading Small\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Table_20_Heading\" style:class=\"extra\">"
+        "<style:text-properties fo:font-size=\"8pt\" style:font-size-asian=\"8pt\""
+        " style:font-size-complex=\"8pt\"/></style:style>\n"
+
+        "<style:style style:name=\"Table_20_Root_20_Cause\" style:display-name=\"Table Root Cause\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Table_20_Contents_20_Small\" style:class=\"extra\">"
+        "<style:text-properties fo:font-weight=\"bold\" style:font-weight-asian=\"bold\""
+        " style:font-weight-complex=\"bold\"/></style:style>\n"
 
         "<style:style style:name=\"Footer\" style:family=\"paragraph\""
         " style:parent-style-name=\"Standard\" style:class=\"extra\">"

@@ -8,6 +8,17 @@
 #include "formats/ky_odf_write.h"
 #include "report.h"
 
+bool report_has_text(const char *text)
+{
+    if (!text)
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return true;
+    }
+    return false;
+}
+
 void report_put(report_xml *xml, const char *markup)
 {
     if (xml->rc == 0)

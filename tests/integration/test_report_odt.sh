@@ -3,11 +3,14 @@
 # Converts the guide's worked case into a lesson report (.odt) and checks the
 # zip layout of its mimetype entry. Then validates every XML part against the
 # OpenDocument 1.3 RELAX NG schemas with jing, renders the report to PDF with
-# LibreOffice, and checks the PDF's text and fonts.
+# LibreOffice, and checks the PDF's text and fonts: the lessons, the table of
+# contents, and the analysis pages with a root cause and an event of the sample.
 #
 # Environment (ctest sets all of them): KYOKUN (the built kyokun binary),
 # KY_SOURCE_DIR (project root), KY_SHARED (folder holding schemas/odf1.3).
-# Needs the Debian packages jing, unzip, poppler-utils and libreoffice-writer.
+# Needs the Debian packages jing, unzip, poppler-utils, libreoffice-writer and
+# python3-openpyxl (used through /usr/bin/python3, because the python3 first
+# on PATH may lack openpyxl).
 set -euo pipefail
 
 fail() {
@@ -29,6 +32,9 @@ for tool in jing unzip zipinfo soffice pdftotext pdffonts timeout; do
 done
 [ -x "$KYOKUN" ] || fail "the kyokun binary $KYOKUN does not exist; build the project first"
 [ -f "$sample" ] || fail "the sample $sample does not exist"
+sample_python=/usr/bin/python3
+"$sample_python" -c 'import openpyxl' 2>/dev/null \
+    || fail "$sample_python cannot import openpyxl (Debian package: python3-openpyxl)"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -92,6 +98,53 @@ for expected in "[G7]" "クラウド事業者と利用者が連携した統制�
         *) fail "the PDF text has no '$expected' after the previous label" ;;
     esac
 done
+
+# The contents page lists the lessons and the analysis pages before the
+# first lesson; the analysis pages follow the lessons.
+case "$text" in
+    *目次*"[G7]"*"[T17]"*障害状況表*なぜなぜ分析*"[G7]"*) ;;
+    *) fail "the PDF has no contents page listing the lessons and the analysis pages" ;;
+esac
+# Table cells break their text into short lines, which the default reading
+# order interleaves across a row; -raw keeps the order in which LibreOffice
+# drew them, cell by cell.
+raw_text="$(pdftotext -raw "$tmp/report.pdf" - | tr -d ' \t\r\n\f')"
+after_contents="${raw_text#*なぜなぜ分析}"
+case "$after_contents" in
+    *障害状況表*なぜなぜ分析*) ;;
+    *) fail "the PDF text has no 障害状況表 and なぜなぜ分析 page headings after the lessons" ;;
+esac
+status_page="${after_contents#*障害状況表}"
+why_page="${status_page#*なぜなぜ分析}"
+status_page="${status_page%%なぜなぜ分析*}"
+
+# One root cause and one event of the sample must show on those pages: the
+# deepest cause of the why-why sheet's first branch (row 2, the last column
+# holds countermeasures) and the first event below the status sheet's two
+# header rows.
+sample_texts="$("$sample_python" - "$sample" <<'PYTHON'
+import sys
+import openpyxl
+
+book = openpyxl.load_workbook(sys.argv[1])
+branch = [cell.value for cell in book["なぜなぜ分析"][2]][:-1]
+print(str([value for value in branch if value][-1]).replace("\n", ""))
+status = book["障害状況表"]
+print(next(str(cell.value).replace("\n", "") for row in status.iter_rows(min_row=4)
+           for cell in row[1:] if cell.value))
+PYTHON
+)" || fail "reading the root cause and the event from $sample failed"
+root_cause="$(sed -n 1p <<<"$sample_texts" | tr -d ' \t\r')"
+event="$(sed -n 2p <<<"$sample_texts" | tr -d ' \t\r')"
+[ -n "$root_cause" ] && [ -n "$event" ] || fail "no root cause or event found in $sample"
+case "$why_page" in
+    *"$root_cause（根本原因）"*) ;;
+    *) fail "the why-why page has no root cause '$root_cause' marked （根本原因）" ;;
+esac
+case "$status_page" in
+    *"$event"*) ;;
+    *) fail "the incident status page has no event '$event'" ;;
+esac
 
 fonts="$(pdffonts "$tmp/report.pdf")"
 grep -Eqi 'CJK ?JP|IPAex' <<<"$fonts" || { echo "$fonts" >&2; fail "the PDF uses no Japanese (CJK JP) font"; }

@@ -4,7 +4,8 @@
  * $KYOKUN_PLUGIN_PATH. They check the zip layout of the .odt it writes, the
  * manifest, and the text of content.xml for the guide's lesson G7. They also
  * cover escaping of user text, labels in both languages, the document with no
- * lessons, and that two writes give the same bytes.
+ * lessons, the table of contents, the why-why and incident status tables with
+ * their spanned cells, and that two writes give the same bytes.
  */
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -115,6 +116,106 @@ static ky_book *make_book(size_t count)
         book->lessons[i].id = copy_text(id);
     }
     return book;
+}
+
+/* A why-why tree: a problem with two direct causes; the first has two root
+ * causes below it, the second is a root cause itself. Each root cause has a
+ * countermeasure, and the first cites two lessons. */
+static void add_why_tree(ky_book *book)
+{
+    static const struct {
+        uint32_t parent;
+        uint32_t level;
+        ky_why_kind kind;
+        const char *text;
+        const char *measure;
+    } nodes[] = {
+        {0, 0, KY_WHY_PROBLEM, "オンラインサービスが停止した", NULL},
+        {1, 1, KY_WHY_DIRECT, "負荷分散装置に障害が発生した", NULL},
+        {2, 2, KY_WHY_ROOT, "パッチを適用していなかった", "技術情報の確認サイクルを見直す"},
+        {2, 2, KY_WHY_ROOT, "定期的に再起動していなかった", "定期的に再起動する"},
+        {1, 1, KY_WHY_ROOT, "復旧に時間を要した", "障害時の体制を合意する"},
+    };
+    size_t count = sizeof nodes / sizeof nodes[0];
+    book->why_nodes = calloc(count, sizeof *book->why_nodes);
+    assert_non_null(book->why_nodes);
+    for (size_t i = 0; i < count; i++) {
+        ky_why_node *node = &book->why_nodes[i];
+        node->parent = nodes[i].parent;
+        node->level = nodes[i].level;
+        node->kind = nodes[i].kind;
+        node->text = copy_text(nodes[i].text);
+        if (nodes[i].measure)
+            set_list(&node->countermeasures, (const char *const[]){nodes[i].measure, NULL});
+        node->origin = (ky_origin){"guide-case.ja.xlsx", "なぜなぜ分析", (uint32_t)i + 2};
+    }
+    set_list(&book->why_nodes[2].lesson_ids, (const char *const[]){"T16", "G7", NULL});
+    book->why_count = count;
+}
+
+/* Incident status events: company A with two departments, two actors with
+ * no group, and two events that share a cell. They are listed in an order
+ * that differs from the sheet's columns, which the sheet report gives. */
+static void add_events(ky_book *book)
+{
+    static const struct {
+        const char *time;
+        const char *group;
+        const char *actor;
+        const char *text;
+        uint32_t row;
+    } events[] = {
+        {"朝４時", NULL, "B社", "メモリ不足エラーが発生した", 4},
+        {"朝８時", "A社", "業務窓口", "登録の申請に対応できなかった", 5},
+        {"朝８時", "A社", "情シス部門", "バックアップシステムに切り替えた", 5},
+        {"朝８時", "A社", "業務窓口", "顧客に帰って頂く対応となった", 6},
+        {"朝８時", NULL, "顧客", "窓口で待たされた", 6},
+        {"１６時", NULL, "B社", "障害箇所が判明した", 7},
+    };
+    size_t count = sizeof events / sizeof events[0];
+    book->events = calloc(count, sizeof *book->events);
+    assert_non_null(book->events);
+    for (size_t i = 0; i < count; i++) {
+        ky_event *event = &book->events[i];
+        event->time_text = copy_text(events[i].time);
+        event->actor_group = events[i].group ? copy_text(events[i].group) : NULL;
+        event->actor = copy_text(events[i].actor);
+        event->text = copy_text(events[i].text);
+        event->origin = (ky_origin){"guide-case.ja.xlsx", "障害状況表", events[i].row};
+    }
+    book->event_count = count;
+
+    /* The sheet's columns: A 日時, B 顧客, C and D company A, E B社. */
+    static const char *const headers[] = {"日時", "顧客", "A社 / 業務窓口", "A社 / 情シス部門", "B社"};
+    size_t columns = sizeof headers / sizeof headers[0];
+    book->sheets = calloc(1, sizeof *book->sheets);
+    assert_non_null(book->sheets);
+    ky_sheet_report *report = &book->sheets[0];
+    report->file = copy_text("guide-case.ja.xlsx");
+    report->sheet = copy_text("障害状況表");
+    report->kind = KY_TABLE_STATUS;
+    report->columns = calloc(columns, sizeof *report->columns);
+    assert_non_null(report->columns);
+    for (size_t c = 0; c < columns; c++) {
+        report->columns[c].col = (uint32_t)c;
+        report->columns[c].header = copy_text(headers[c]);
+        report->columns[c].field = c == 0 ? "time" : "event";
+    }
+    report->column_count = columns;
+    book->sheet_count = 1;
+}
+
+/* Return a copy of the part of `content` from `start` to the end of its table. */
+static char *table_markup(const char *content, const char *start)
+{
+    const char *begin = strstr(content, start);
+    if (!begin)
+        fail_msg("\"%s\" not found", start);
+    const char *end = strstr(begin, "</table:table>");
+    assert_non_null(end);
+    char *table = strndup(begin, (size_t)(end - begin));
+    assert_non_null(table);
+    return table;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -496,6 +597,179 @@ static void test_report__empty_sections_show_dash(void **state)
     ky_book_free(book);
 }
 
+/* The contents page comes after the title page and lists every lesson, linked to its heading. */
+static void test_report__contents_lists_lessons(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(3);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_int_equal(count_occurrences(content, "<text:table-of-content "), 1);
+    assert_non_null(strstr(content, "<text:table-of-content-source text:outline-level=\"1\""));
+    assert_int_equal(count_occurrences(content, "<text:p text:style-name=\"Contents_20_1\">"), 3);
+    assert_in_order(content, (const char *const[]){
+        "教訓の数：3",
+        "<text:table-of-content ",
+        "<text:p text:style-name=\"Contents_20_Heading\">目次</text:p>",
+        "xlink:href=\"#Lesson1\"", "[G7] クラウド事業者と利用者が連携した統制がとれたトラブル対応体制を整備すべし</text:a>",
+        "text:ref-name=\"Lesson1\"",
+        "xlink:href=\"#Lesson2\"", "[T16] ―</text:a>",
+        "xlink:href=\"#Lesson3\"", "[T17] ―</text:a>",
+        "</text:table-of-content>",
+        "<text:bookmark text:name=\"Lesson1\"/>[G7] ",
+        "<text:bookmark text:name=\"Lesson2\"/>[T16] ",
+        "<text:bookmark text:name=\"Lesson3\"/>[T17] ",
+        NULL});
+
+    free(content);
+    ky_book_free(book);
+}
+
+/* A book with neither why-why nodes nor events has no analysis pages or entries. */
+static void test_report__no_analysis_pages(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_null(strstr(content, "Analysis_20_Title"));
+    assert_null(strstr(content, "なぜなぜ分析"));
+    assert_null(strstr(content, "障害状況表"));
+    assert_null(strstr(content, "table:style-name=\"Analysis"));
+    assert_int_equal(count_occurrences(content, "<table:table "), 1);
+
+    free(content);
+    ky_book_free(book);
+}
+
+/* Each node's cell spans the rows of its branches; covered cells fill the rows below. */
+static void test_report__why_tree_spans(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_why_tree(book);
+    char *content = write_content(f, book, KY_LANG_JA);
+    char *table = table_markup(content, "<table:table table:name=\"WhyWhy1\"");
+
+    /* 問題, なぜ1 and なぜ2 share one repeated column style; the last column has its own. */
+    assert_non_null(strstr(table, "<table:table-column table:style-name=\"Why.Node\" table:number-columns-repeated=\"3\"/>"
+                                  "<table:table-column table:style-name=\"Why.Measures\"/>"));
+    assert_non_null(strstr(content, "<style:style style:name=\"Why.Node\" style:family=\"table-column\">"
+                                    "<style:table-column-properties style:column-width=\"4.33cm\""));
+    assert_in_order(table, (const char *const[]){">問題<", ">なぜ1<", ">なぜ2<", ">対策（教訓ID）<", NULL});
+    assert_null(strstr(table, ">なぜ3<"));
+
+    /* Three rows: the problem spans all three, the first direct cause two. */
+    assert_int_equal(count_occurrences(table, "table:number-rows-spanned="), 2);
+    assert_in_order(table, (const char *const[]){
+        "<table:table-row><table:table-cell table:style-name=\"Analysis.Cell\" office:value-type=\"string\""
+        " table:number-rows-spanned=\"3\"><text:p text:style-name=\"Table_20_Contents_20_Small\">オンラインサービスが停止した</text:p>",
+        "<table:table-cell table:style-name=\"Analysis.Cell\" office:value-type=\"string\""
+        " table:number-rows-spanned=\"2\"><text:p text:style-name=\"Table_20_Contents_20_Small\">負荷分散装置に障害が発生した</text:p>",
+        ">パッチを適用していなかった（根本原因）</text:p>",
+        "</table:table-row>\n<table:table-row><table:covered-table-cell/><table:covered-table-cell/>"
+        "<table:table-cell table:style-name=\"Analysis.RootCell\"",
+        ">定期的に再起動していなかった（根本原因）</text:p>",
+        "</table:table-row>\n<table:table-row><table:covered-table-cell/>"
+        "<table:table-cell table:style-name=\"Analysis.RootCell\" office:value-type=\"string\">",
+        ">復旧に時間を要した（根本原因）</text:p></table:table-cell>"
+        "<table:table-cell table:style-name=\"Analysis.Cell\"/>",
+        "</table:table-row>",
+        NULL});
+    assert_int_equal(count_occurrences(table, "<table:table-row>"), 4);
+    assert_int_equal(count_occurrences(table, "<table:covered-table-cell/>"), 3);
+
+    /* Root causes: shaded, bold and marked; the other nodes are not. */
+    assert_int_equal(count_occurrences(table, "table:style-name=\"Analysis.RootCell\""), 3);
+    assert_int_equal(count_occurrences(table, "<text:p text:style-name=\"Table_20_Root_20_Cause\">"), 3);
+    assert_int_equal(count_occurrences(table, "（根本原因）"), 3);
+    assert_null(strstr(table, "障害が発生した（根本原因）"));
+
+    /* The last column: each root cause's countermeasure, then the lessons it cites. */
+    assert_in_order(table, (const char *const[]){
+        ">パッチを適用していなかった（根本原因）</text:p></table:table-cell>"
+        "<table:table-cell table:style-name=\"Analysis.Cell\" office:value-type=\"string\">"
+        "<text:p text:style-name=\"Table_20_Contents_20_Small\">技術情報の確認サイクルを見直す</text:p>"
+        "<text:p text:style-name=\"Table_20_Contents_20_Small\">教訓ID：T16、G7</text:p></table:table-cell>",
+        ">定期的に再起動する</text:p></table:table-cell>",
+        ">障害時の体制を合意する</text:p></table:table-cell>",
+        NULL});
+    assert_int_equal(count_occurrences(table, "教訓ID："), 1);
+
+    /* The page has its heading and a contents entry. */
+    assert_in_order(content, (const char *const[]){
+        "xlink:href=\"#WhyWhyAnalysis\"", ">なぜなぜ分析</text:a>",
+        "<text:h text:style-name=\"Analysis_20_Title\" text:outline-level=\"1\">"
+        "<text:bookmark text:name=\"WhyWhyAnalysis\"/>なぜなぜ分析</text:h>",
+        "<table:table table:name=\"WhyWhy1\"",
+        NULL});
+    assert_null(strstr(content, "障害状況表"));
+
+    free(table);
+    free(content);
+    ky_book_free(book);
+}
+
+/* Two header rows: company A spans its departments, actors without a company span both rows. */
+static void test_report__status_table_headers(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_events(book);
+    char *content = write_content(f, book, KY_LANG_JA);
+    char *table = table_markup(content, "<table:table table:name=\"IncidentStatus1\"");
+
+    assert_non_null(strstr(table, "<table:table-column table:style-name=\"Status.Time\"/>"
+                                  "<table:table-column table:style-name=\"Status.Actor4\""
+                                  " table:number-columns-repeated=\"4\"/>"));
+    assert_non_null(strstr(content, "<style:style style:name=\"Status.Actor4\" style:family=\"table-column\">"
+                                    "<style:table-column-properties style:column-width=\"3.80cm\""));
+
+    /* The actors come in the sheet's column order, not in the order of their first events. */
+    const char *header_cell = "<table:table-cell table:style-name=\"Analysis.HeaderCell\" office:value-type=\"string\"";
+    const char *header_text = "><text:p text:style-name=\"Table_20_Heading_20_Small\">";
+    char upper[1024];
+    snprintf(upper, sizeof upper,
+             "<table:table-header-rows><table:table-row>"
+             "%s table:number-rows-spanned=\"2\"%s日時</text:p></table:table-cell>"
+             "%s table:number-rows-spanned=\"2\"%s顧客</text:p></table:table-cell>"
+             "%s table:number-columns-spanned=\"2\"%sA社</text:p></table:table-cell>"
+             "<table:covered-table-cell/>"
+             "%s table:number-rows-spanned=\"2\"%sB社</text:p></table:table-cell>"
+             "</table:table-row>\n",
+             header_cell, header_text, header_cell, header_text, header_cell, header_text,
+             header_cell, header_text);
+    assert_non_null(strstr(table, upper));
+
+    char lower[1024];
+    snprintf(lower, sizeof lower,
+             "<table:table-row><table:covered-table-cell/><table:covered-table-cell/>"
+             "%s%s業務窓口</text:p></table:table-cell>"
+             "%s%s情シス部門</text:p></table:table-cell>"
+             "<table:covered-table-cell/></table:table-row>\n</table:table-header-rows>",
+             header_cell, header_text, header_cell, header_text);
+    assert_non_null(strstr(table, lower));
+
+    /* One row per time label, in row order; two events of one cell are two paragraphs. */
+    assert_int_equal(count_occurrences(table, "<table:table-row>"), 5);
+    assert_in_order(table, (const char *const[]){
+        "</table:table-header-rows>",
+        ">朝４時</text:p>", ">メモリ不足エラーが発生した</text:p>",
+        ">朝８時</text:p>", ">窓口で待たされた</text:p>",
+        ">登録の申請に対応できなかった</text:p><text:p text:style-name=\"Table_20_Contents_20_Small\">"
+        "顧客に帰って頂く対応となった</text:p></table:table-cell>",
+        ">バックアップシステムに切り替えた</text:p>",
+        ">１６時</text:p>", ">障害箇所が判明した</text:p>",
+        NULL});
+    assert_non_null(strstr(content, ">障害状況表</text:a>"));
+    assert_non_null(strstr(content, "<text:bookmark text:name=\"IncidentStatus\"/>障害状況表</text:h>"));
+    assert_null(strstr(content, "なぜなぜ分析"));
+
+    free(table);
+    free(content);
+    ky_book_free(book);
+}
+
 static void test_report__no_lessons(void **state)
 {
     fixture *f = *state;
@@ -556,6 +830,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__empty_sections_show_dash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__no_lessons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__contents_lists_lessons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_analysis_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__why_tree_spans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__status_table_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__output_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__wrong_options_version, setup, teardown),
     };
