@@ -13,6 +13,9 @@
 #include "formats/ky_text.h"
 #include "kyokun/i18n.h"
 
+/* Records are written once this many bytes of them have been collected. */
+#define LINE_FLUSH_SIZE ((size_t)1 << 16)
+
 /* Which sheet to write and what the stream has reached. */
 typedef struct dump_state {
     FILE *out;
@@ -44,8 +47,10 @@ static void print_help(FILE *out)
               "      --sheet SHEET   the sheet to print: its name, or its position counting\n"
               "                      from 1 when no sheet has that name (default: the first)\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
-              "      --encoding ENC  CSV input encoding: utf-8, cp932 or utf-16\n"
-              "                      (default: detected)\n"
+              "      --encoding ENC  CSV input encoding: utf-8, utf-16 (byte order from the\n"
+              "                      BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis,\n"
+              "                      ms932) or euc-jp, in any letter case (default: detected\n"
+              "                      from the content)\n"
               "      --plugin-dir DIR  load plugins from DIR before the other plugin folders\n"
               "  -q, --quiet         print errors only\n"
               "  -v, --verbose       also print what kyokun decided; twice for debug detail\n"
@@ -57,23 +62,43 @@ static void print_help(FILE *out)
 /* CSV writing                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* Bytes that make a field need quotes (RFC 4180): comma, quote, CR and LF. */
+static const unsigned char needs_quote[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 /* Append a field, quoted when it contains a comma, a quote, CR or LF (RFC 4180). */
 static int append_csv_field(ky_buf *line, const char *text, size_t len)
 {
-    bool quote = false;
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = text[i] == ',' || text[i] == '"' || text[i] == '\r' || text[i] == '\n';
-    if (!quote)
+    size_t i = 0;
+    while (i < len && !needs_quote[(unsigned char)text[i]])
+        i++;
+    if (i == len)
         return ky_buf_append(line, text, len);
 
+    /* Copy the runs between quotes whole, doubling each quote. */
     int status = ky_buf_putc(line, '"');
-    for (size_t i = 0; i < len && status == 0; i++) {
-        if (text[i] == '"')
+    const char *p = text, *end = text + len;
+    while (status == 0 && p < end) {
+        const char *quote = memchr(p, '"', (size_t)(end - p));
+        size_t run = quote ? (size_t)(quote - p) + 1 : (size_t)(end - p);
+        status = ky_buf_append(line, p, run);
+        if (status == 0 && quote)
             status = ky_buf_putc(line, '"');
-        if (status == 0)
-            status = ky_buf_putc(line, text[i]);
+        p += run;
     }
     return status != 0 ? status : ky_buf_putc(line, '"');
+}
+
+/* Append a cell's value as a CSV field, formatted as ky_cell_append_text() does. */
+static int append_cell(dump_state *state, const ky_cell *cell)
+{
+    /* Text goes straight into the line, and other values are formatted first. */
+    if (cell->type == KY_CELL_TEXT || cell->type == KY_CELL_ERROR)
+        return cell->text ? append_csv_field(&state->line, cell->text, cell->len) : 0;
+    ky_buf_clear(&state->field);
+    if (ky_cell_append_text(cell, &state->field) != 0)
+        return KY_ENOMEM;
+    return append_csv_field(&state->line, state->field.data ? state->field.data : "",
+                            state->field.len);
 }
 
 /* Write bytes to the output; on failure remember errno and return KY_EIO. */
@@ -118,7 +143,19 @@ static int dump_sheet_begin(void *payload, const ky_sheet_info *sheet)
     return KY_SINK_OK;
 }
 
-/* Write one row as a CSV record, after empty records for the rows skipped since the last one. */
+/* Write the records collected in state->line and empty it. */
+static int flush_line(dump_state *state)
+{
+    int status = write_out(state, state->line.data, state->line.len);
+    ky_buf_clear(&state->line);
+    return status;
+}
+
+/*
+ * Add one row as a CSV record, after empty records for the rows skipped since
+ * the last one. Records collect in state->line and are written in blocks of
+ * about LINE_FLUSH_SIZE bytes.
+ */
 static int dump_row(void *payload, uint32_t row, const ky_cell *cells, size_t count)
 {
     dump_state *state = payload;
@@ -126,7 +163,6 @@ static int dump_row(void *payload, uint32_t row, const ky_cell *cells, size_t co
         return KY_SINK_OK;
 
     /* Sink rows are 0-based, like ky_cell.col and ky_range. */
-    ky_buf_clear(&state->line);
     for (; state->next_row < row; state->next_row++)
         if (ky_buf_putc(&state->line, '\n') != 0)
             return KY_ENOMEM;
@@ -137,16 +173,13 @@ static int dump_row(void *payload, uint32_t row, const ky_cell *cells, size_t co
         for (; position < cell->col; position++)
             if (ky_buf_putc(&state->line, ',') != 0)
                 return KY_ENOMEM;
-        ky_buf_clear(&state->field);
-        if (ky_cell_append_text(cell, &state->field) != 0
-            || append_csv_field(&state->line, state->field.data ? state->field.data : "",
-                                state->field.len) != 0)
+        if (append_cell(state, cell) != 0)
             return KY_ENOMEM;
     }
     if (ky_buf_putc(&state->line, '\n') != 0)
         return KY_ENOMEM;
     state->next_row = row + 1;
-    return write_out(state, state->line.data, state->line.len);
+    return state->line.len >= LINE_FLUSH_SIZE ? flush_line(state) : 0;
 }
 
 static int dump_merge(void *payload, const ky_range *range)
@@ -163,7 +196,8 @@ static int dump_sheet_end(void *payload)
     if (!state->in_requested)
         return KY_SINK_OK;
     state->in_requested = false;
-    return KY_SINK_STOP;
+    int status = flush_line(state);
+    return status != 0 ? status : KY_SINK_STOP;
 }
 
 static const ky_sink dump_sink = {
@@ -237,6 +271,9 @@ static int run_read(cli_session *session, const ky_source *source, const char *f
 {
     int status = ky_registry_read(session->reg, session->ctx, source, format, read_options,
                                   &dump_sink, state);
+    /* Rows of a read that stopped before sheet_end (an error in the file) are still written. */
+    if (state->line.len > 0 && !state->write_errno)
+        flush_line(state);
     if (state->write_errno) {
         cli_report_message(&session->report, KY_SEV_ERROR, NULL,
                            KY_("writing to standard output failed: %s"),
@@ -346,7 +383,7 @@ int cli_cmd_dump(int argc, char **argv, const cli_options *globals)
     status = cli_session_check_input(&session, options.from, "dump");
     if (status == CLI_EXIT_OK) {
         /* Large blocks: a dump can be millions of short lines. */
-        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+        setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
         status = dump_file(&session, options.operands[0], &options);
     }
     cli_session_close(&session);

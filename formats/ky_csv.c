@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kyokun/i18n.h"
 
@@ -152,30 +154,111 @@ static size_t bom_length(ky_csv_encoding encoding, const unsigned char *data, si
     return 0;
 }
 
-/* Return the offset of the first invalid UTF-8 sequence, or `size` when all
- * bytes are valid. A linear scan with an ASCII fast path. */
-static size_t utf8_invalid_offset(const unsigned char *data, size_t size)
+/*
+ * Return the length of the valid multi-byte UTF-8 sequence at s (len bytes
+ * left), or 0 when it is invalid. The rules are ky_utf8_decode()'s: no
+ * overlong forms, no surrogates, nothing above U+10FFFF, no cut sequence.
+ */
+static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 {
-    size_t i = 0;
+    unsigned char c = s[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return len >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (len < 3 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        unsigned char low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+        return s[1] >= low && s[1] <= high ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (len < 4 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        unsigned char low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+        return s[1] >= low && s[1] <= high ? 4 : 0;
+    }
+    return 0;
+}
 
-    while (i < size) {
+/*
+ * Scan data[i, size) for valid UTF-8, starting sequences before `stop` only.
+ * Return the offset of the first invalid sequence when it starts before
+ * `stop`, else the end of the last sequence read (from `stop` to stop + 3).
+ * ASCII is checked eight bytes at a time.
+ */
+static size_t utf8_valid_until(const unsigned char *data, size_t i, size_t stop, size_t size)
+{
+    while (i < stop) {
         if (data[i] < 0x80) {
-            i++;
+            while (i + 8 <= stop) {
+                uint64_t word;
+                memcpy(&word, data + i, sizeof word);
+                if (word & UINT64_C(0x8080808080808080))
+                    break;
+                i += 8;
+            }
+            while (i < stop && data[i] < 0x80)
+                i++;
             continue;
         }
-        uint32_t cp;
-        size_t n = ky_utf8_decode(data + i, size - i, &cp);
-        /* ky_utf8_decode() consumes one byte and yields U+FFFD only for an
-         * invalid sequence; a real U+FFFD is three bytes long. */
-        if (n == 1 && cp == 0xFFFD)
+        size_t n = utf8_sequence_length(data + i, size - i);
+        if (n == 0)
             return i;
         i += n;
+    }
+    return i;
+}
+
+/* Return the offset of the first invalid UTF-8 sequence, or `size` when all bytes are valid. */
+static size_t utf8_invalid_offset(const unsigned char *data, size_t size)
+{
+    return utf8_valid_until(data, 0, size, size);
+}
+
+/* Pages of a file mapping that a read has finished with (ky_csv_read_options.release_mapping). */
+typedef struct page_release {
+    bool enabled;
+    uintptr_t page_size;
+    uintptr_t done; /* page-aligned address up to which pages were given back */
+} page_release;
+
+/* Start a pass over the mapping at `data`: nothing before it is given back again. */
+static void release_restart(page_release *release, const unsigned char *data)
+{
+    if (release->enabled)
+        release->done = (uintptr_t)data & ~(release->page_size - 1);
+}
+
+/* Give back the whole pages of the mapping below `end`. */
+static void release_pages(page_release *release, const unsigned char *end)
+{
+    if (!release || !release->enabled)
+        return;
+    uintptr_t limit = (uintptr_t)end & ~(release->page_size - 1);
+    if (limit <= release->done)
+        return;
+    /* Only a hint: should it fail, the pages simply stay resident. */
+    madvise((void *)release->done, limit - release->done, MADV_DONTNEED);
+    release->done = limit;
+}
+
+/* Return the offset of the first invalid UTF-8 sequence, releasing pages as the scan goes. */
+static size_t utf8_invalid_offset_releasing(const unsigned char *data, size_t size,
+                                            page_release *release)
+{
+    size_t i = 0;
+    while (i < size) {
+        size_t stop = size - i > CSV_DECODE_CHUNK * 16 ? i + CSV_DECODE_CHUNK * 16 : size;
+        i = utf8_valid_until(data, i, stop, size);
+        if (i < stop)
+            return i;
+        release_pages(release, data + i);
     }
     return size;
 }
 
-ky_csv_encoding ky_csv_detect_encoding(const unsigned char *data, size_t size, size_t *bom_len,
-                                       size_t *invalid_offset)
+/* ky_csv_detect_encoding() that gives back the pages of a file mapping as it checks them. */
+static ky_csv_encoding detect_encoding(const unsigned char *data, size_t size, size_t *bom_len,
+                                       size_t *invalid_offset, page_release *release)
 {
     ky_csv_encoding encoding = KY_CSV_UTF8;
     size_t bom = 0;
@@ -190,7 +273,8 @@ ky_csv_encoding ky_csv_detect_encoding(const unsigned char *data, size_t size, s
     else if ((bom = bom_length(KY_CSV_UTF16BE, data, size)) > 0)
         encoding = KY_CSV_UTF16BE;
     else if (!sniff_utf16(data, size, &encoding)) {
-        invalid = utf8_invalid_offset(data, size);
+        invalid = release ? utf8_invalid_offset_releasing(data, size, release)
+                          : utf8_invalid_offset(data, size);
         encoding = invalid < size ? KY_CSV_CP932 : KY_CSV_UTF8;
     }
 
@@ -199,6 +283,12 @@ ky_csv_encoding ky_csv_detect_encoding(const unsigned char *data, size_t size, s
     if (invalid_offset)
         *invalid_offset = invalid;
     return encoding;
+}
+
+ky_csv_encoding ky_csv_detect_encoding(const unsigned char *data, size_t size, size_t *bom_len,
+                                       size_t *invalid_offset)
+{
+    return detect_encoding(data, size, bom_len, invalid_offset, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -639,6 +729,8 @@ typedef struct csv_decoder {
     void *target;
     csv_parser *parser;        /* locates invalid bytes; NULL while sampling (no warnings) */
     size_t invalid_count;
+    bool known_valid;          /* the input was checked and is all valid UTF-8 */
+    page_release *release;     /* NULL, or the pages of a file mapping to give back */
 } csv_decoder;
 
 /* Count an invalid byte sequence at `offset` of `data`, warn about it with
@@ -656,32 +748,35 @@ static int replace_invalid(csv_decoder *dec, size_t offset)
     return dec->consume(dec->target, replacement_char, 3);
 }
 
-/* Decode UTF-8 input: pass valid runs through unchanged and replace each
- * invalid byte with U+FFFD. */
+/* Decode UTF-8 input: pass valid runs through unchanged, at most about
+ * CSV_DECODE_CHUNK bytes at a time, and replace each invalid byte with U+FFFD. */
 static int decode_utf8(csv_decoder *dec)
 {
     const unsigned char *data = dec->data;
+    size_t size = dec->size;
     size_t run = 0, i = 0;
     int rc;
 
-    while (i < dec->size) {
-        if (data[i] < 0x80) {
-            i++;
+    while (i < size) {
+        size_t stop = size - i > CSV_DECODE_CHUNK ? i + CSV_DECODE_CHUNK : size;
+        size_t end = dec->known_valid ? stop : utf8_valid_until(data, i, stop, size);
+        if (end < stop) {
+            if ((rc = dec->consume(dec->target, (const char *)data + run, end - run)) != 0)
+                return rc;
+            if ((rc = replace_invalid(dec, end)) != 0)
+                return rc;
+            run = i = end + 1;
             continue;
         }
-        uint32_t cp;
-        size_t n = ky_utf8_decode(data + i, dec->size - i, &cp);
-        if (n == 1 && cp == 0xFFFD) {
+        i = end;
+        if (i < size) {
             if ((rc = dec->consume(dec->target, (const char *)data + run, i - run)) != 0)
                 return rc;
-            if ((rc = replace_invalid(dec, i)) != 0)
-                return rc;
-            run = ++i;
-            continue;
+            run = i;
+            release_pages(dec->release, data + run);
         }
-        i += n;
     }
-    return dec->consume(dec->target, (const char *)data + run, dec->size - run);
+    return dec->consume(dec->target, (const char *)data + run, size - run);
 }
 
 /* Decode UTF-16 or a Japanese multi-byte encoding through iconv, in chunks. */
@@ -715,6 +810,7 @@ static int decode_iconv(csv_decoder *dec)
          * that the parser is at the row and column of an invalid byte. */
         if (out > chunk && (rc = dec->consume(dec->target, chunk, (size_t)(out - chunk))) != 0)
             goto cleanup;
+        release_pages(dec->release, (const unsigned char *)in);
         if (result != (size_t)-1 || error == E2BIG)
             continue;
         if (error != EILSEQ && error != EINVAL) {
@@ -845,6 +941,9 @@ int ky_csv_read(ky_ctx *ctx, const unsigned char *data, size_t size,
     if (!data)
         size = 0;
     ky_loc file_loc = {.file = options->path};
+    page_release release = {.enabled = options->release_mapping && size > 0,
+                            .page_size = (uintptr_t)sysconf(_SC_PAGESIZE)};
+    release_restart(&release, data);
 
     /* Encoding: forced by the caller, or detected over the whole input. */
     if (options->encoding) {
@@ -855,7 +954,8 @@ int ky_csv_read(ky_ctx *ctx, const unsigned char *data, size_t size,
                                 options->encoding);
         bom = bom_length(info.encoding, data, size);
     } else {
-        info.encoding = ky_csv_detect_encoding(data, size, &bom, &invalid_offset);
+        info.encoding = detect_encoding(data, size, &bom, &invalid_offset,
+                                        release.enabled ? &release : NULL);
         info.encoding_detected = true;
     }
     info.bom = bom > 0;
@@ -868,6 +968,9 @@ int ky_csv_read(ky_ctx *ctx, const unsigned char *data, size_t size,
         .data = data + bom,
         .size = size - bom,
         .base = bom,
+        /* The detection above already checked every byte of a UTF-8 input without a BOM. */
+        .known_valid = info.encoding_detected && info.encoding == KY_CSV_UTF8 && bom == 0
+                       && invalid_offset == size,
     };
 
     /* Separator: the caller's, an Excel "sep=" line, or the most consistent
@@ -920,6 +1023,8 @@ int ky_csv_read(ky_ctx *ctx, const unsigned char *data, size_t size,
     decoder.target = &parser;
     decoder.parser = &parser;
     decoder.invalid_count = 0;
+    decoder.release = release.enabled ? &release : NULL;
+    release_restart(&release, data);
     rc = decode_all(&decoder);
     if (rc == 0)
         rc = parser_finish(&parser);

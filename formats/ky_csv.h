@@ -126,6 +126,13 @@ typedef struct ky_csv_read_options {
     size_t max_field_bytes;  /**< 0 = KY_CSV_MAX_FIELD_BYTES. */
     size_t max_record_bytes; /**< 0 = KY_CSV_MAX_RECORD_BYTES. */
     size_t max_fields;       /**< 0 = KY_CSV_MAX_FIELDS. */
+    /**
+     * `data` is a read-only file mapping (mmap), so ky_csv_read() may give
+     * its pages back with madvise(MADV_DONTNEED) once it has read them. The
+     * kernel reads them from the file again if they are touched, and resident
+     * memory does not grow with the file. Leave it false for any other memory.
+     */
+    bool release_mapping;
 } ky_csv_read_options;
 
 /** Encoding and separator decisions of ky_csv_read(), and record counts. */

@@ -2,6 +2,7 @@
 /* Growable buffers, UTF-8 helpers and shortest round-trip number formatting. */
 #include "formats/ky_text.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -30,7 +31,8 @@ static int buf_reserve(ky_buf *buf, size_t extra)
 
 int ky_buf_append(ky_buf *buf, const void *bytes, size_t n)
 {
-    if (buf_reserve(buf, n) != 0)
+    /* Growing is the rare case. A buffer with no memory yet also takes the buf_reserve() path. */
+    if (n >= buf->cap - buf->len && buf_reserve(buf, n) != 0)
         return KY_ENOMEM;
     if (n)
         memcpy(buf->data + buf->len, bytes, n);
@@ -46,7 +48,11 @@ int ky_buf_puts(ky_buf *buf, const char *text)
 
 int ky_buf_putc(ky_buf *buf, char c)
 {
-    return ky_buf_append(buf, &c, 1);
+    if (buf->cap - buf->len < 2 && buf_reserve(buf, 1) != 0)
+        return KY_ENOMEM;
+    buf->data[buf->len++] = c;
+    buf->data[buf->len] = '\0';
+    return 0;
 }
 
 int ky_buf_printf(ky_buf *buf, const char *fmt, ...)
@@ -185,12 +191,79 @@ char *ky_format_number(double value, char out[32])
         strcpy(out, "0");
         return out;
     }
-    /* The first precision that reads back exactly gives the shortest digits. */
-    int precision = 1;
-    for (; precision <= 17; precision++) {
+    /* Whole numbers below 10^15 print as their digits, which is what %g gives them. */
+    if (fabs(value) < 1e15 && value == floor(value)) {
+        long long whole = (long long)value;
+        unsigned long long magnitude = whole < 0 ? 0ULL - (unsigned long long)whole
+                                                 : (unsigned long long)whole;
+        char digits[24];
+        size_t n = 0;
+        do {
+            digits[n++] = (char)('0' + magnitude % 10);
+            magnitude /= 10;
+        } while (magnitude > 0);
+        size_t pos = 0;
+        if (whole < 0)
+            out[pos++] = '-';
+        while (n > 0)
+            out[pos++] = digits[--n];
+        out[pos] = '\0';
+        return out;
+    }
+
+    /*
+     * Values with one or two decimals (12.5, 0.25) are common. When k / 10 or
+     * k / 100 rounds to the value, those digits read back. No form with fewer
+     * digits does, because the value is no whole number and the scale 10 is
+     * tried before 100. %g would print them the same way, with no exponent.
+     */
+    if (fabs(value) < 1e13) {
+        for (int scale = 10, decimals = 1; scale <= 100; scale *= 10, decimals++) {
+            long long scaled = llround(value * scale);
+            if ((double)scaled / scale != value || scaled % 10 == 0)
+                continue;
+            unsigned long long magnitude = scaled < 0 ? 0ULL - (unsigned long long)scaled
+                                                      : (unsigned long long)scaled;
+            char digits[24];
+            size_t n = 0;
+            while (magnitude > 0 || n <= (size_t)decimals) {
+                digits[n++] = (char)('0' + magnitude % 10);
+                magnitude /= 10;
+            }
+            size_t pos = 0;
+            if (scaled < 0)
+                out[pos++] = '-';
+            while (n > (size_t)decimals)
+                out[pos++] = digits[--n];
+            out[pos++] = '.';
+            while (n > 0)
+                out[pos++] = digits[--n];
+            out[pos] = '\0';
+            return out;
+        }
+    }
+
+    /*
+     * The first precision that reads back exactly gives the shortest digits.
+     * A double keeps any decimal of at most 15 significant digits (DBL_DIG).
+     * So when the shortest form has p <= 15 digits, %.15g prints those same
+     * digits and drops the zeros after them. The notation is that of %.{p}g
+     * too, because a value with a fraction has more digits than its exponent.
+     * Only when %.15g does not read back are 16 and 17 tried. Subnormal
+     * numbers have fewer significant bits, so they try every precision.
+     */
+    int precision = 15;
+    int first = 1;
+    if (fabs(value) >= DBL_MIN) {
         snprintf(out, 32, "%.*g", precision, value);
-        if (strtod(out, NULL) == value)
-            break;
+        first = strtod(out, NULL) == value ? 0 : 16;
+    }
+    if (first > 0) {
+        for (precision = first; precision <= 17; precision++) {
+            snprintf(out, 32, "%.*g", precision, value);
+            if (strtod(out, NULL) == value)
+                break;
+        }
     }
 
     /* %g switches to an exponent once the exponent reaches the precision
@@ -244,6 +317,16 @@ bool ky_parse_number(const char *text, size_t len, double *out)
     }
     if (i != len)
         return false;
+
+    /* Whole numbers of up to 15 digits are exact in a double, so strtod is not needed. */
+    size_t sign = text[0] == '+' || text[0] == '-';
+    if (digits <= 15 && len == sign + digits) {
+        unsigned long long whole = 0;
+        for (size_t k = sign; k < len; k++)
+            whole = whole * 10 + (unsigned long long)(text[k] - '0');
+        *out = text[0] == '-' ? -(double)whole : (double)whole;
+        return true;
+    }
 
     char copy[NUMBER_TEXT_MAX + 1];
     memcpy(copy, text, len);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Streaming XML over zip package parts (or a whole XML file) with libxml2's
- * xmlTextReader. The reader is set up so that a part can neither load files
- * or URLs nor expand entities: no network, no DTD loading, no entity
- * substitution, and any DOCTYPE rejected.
+ * Streaming XML over zip package parts (or a whole XML file), node by node
+ * like libxml2's xmlTextReader, on libxml2's SAX2 push parser. The parser is
+ * set up so that a part can neither load files or URLs nor expand entities:
+ * no network, no DTD loading, no entity substitution, and any DOCTYPE rejected.
  */
 #ifndef KYOKUN_FORMATS_XML_H
 #define KYOKUN_FORMATS_XML_H
@@ -106,7 +106,8 @@ KY_EXPORT bool ky_xml_is_sml(const ky_xml *xml, const char *local);
 /**
  * @brief Step through the attributes of the current start tag.
  *        Call until it returns false; it then moves back to the element.
- * @param ns_uri Receives the attribute's namespace URI, "" when none (borrowed).
+ * @param ns_uri Receives the attribute's namespace URI, "" when none (borrowed,
+ *        valid while the reader is open; equal URIs are the same pointer).
  * @param local Receives the local name (borrowed).
  * @param value Receives the value (borrowed until the next call).
  */

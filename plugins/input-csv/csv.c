@@ -341,6 +341,7 @@ static int read_csv(ky_ctx *ctx, const ky_source *source, const ky_read_options 
             .path = source->path,
             .encoding = options && options->version >= 1 ? options->encoding : NULL,
             .prefer_tab = has_tsv_extension(source->path),
+            .release_mapping = input.mapping != NULL,
         };
         rc = ky_csv_read(ctx, input.data, input.size, &csv_options, NULL, on_record, &reader);
         if (rc != 0 || reader.stopped)

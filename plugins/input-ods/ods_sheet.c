@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One table:table streamed with xmlTextReader: each table:table-row becomes
+ * One table:table streamed node by node with ky_xml: each table:table-row becomes
  * sink calls as soon as its end tag is read, so memory follows the widest
  * row, not the number of rows. Repeat counts are never expanded for empty
  * rows and cells, so a trailing repeat of a million rows costs nothing.
@@ -65,6 +65,13 @@ typedef struct sheet_state {
     ky_buf formula;       /* table:formula */
     ky_buf scratch;       /* attribute values read on the way */
     bool skip_space;      /* the last character added was collapsible white space */
+
+    /* Namespace URIs of attributes seen so far and what they are (see attr_namespace()). */
+    struct {
+        const char *uri;
+        int kind;
+    } namespaces[8];
+    size_t namespace_count;
 
     uint64_t merges_sent;
     size_t warnings;
@@ -323,9 +330,39 @@ typedef struct cell_attrs {
 /* Copy a short attribute value; an over-long one becomes "?", which matches no known type. */
 static void copy_short(char *out, size_t size, const char *value)
 {
-    if (strlen(value) >= size)
+    size_t len = strnlen(value, size);
+    if (len >= size) {
         value = "?";
-    snprintf(out, size, "%s", value);
+        len = 1;
+    }
+    memcpy(out, value, len);
+    out[len] = '\0';
+}
+
+/* Namespaces of the cell attributes that read_cell_attrs() looks at. */
+enum { NS_OTHER, NS_TABLE, NS_OFFICE, NS_CALCEXT };
+
+/*
+ * Classify the namespace URI of an attribute. ky_xml_next_attr() hands out
+ * one pointer per URI for as long as the reader is open, so a URI seen before
+ * is found by its pointer, without comparing the text.
+ */
+static int attr_namespace(sheet_state *state, const char *ns)
+{
+    for (size_t i = 0; i < state->namespace_count; i++)
+        if (state->namespaces[i].uri == ns)
+            return state->namespaces[i].kind;
+    int kind = strcmp(ns, ODS_NS_TABLE) == 0      ? NS_TABLE
+               : strcmp(ns, ODS_NS_OFFICE) == 0   ? NS_OFFICE
+               : strcmp(ns, ODS_NS_CALCEXT) == 0  ? NS_CALCEXT
+                                                  : NS_OTHER;
+    size_t max = sizeof state->namespaces / sizeof state->namespaces[0];
+    if (state->namespace_count < max) {
+        state->namespaces[state->namespace_count].uri = ns;
+        state->namespaces[state->namespace_count].kind = kind;
+        state->namespace_count++;
+    }
+    return kind;
 }
 
 /* Read the attributes of the cell start tag at hand. */
@@ -336,7 +373,8 @@ static int read_cell_attrs(sheet_state *state, cell_attrs *attrs)
     const char *ns, *local, *value;
     int status = 0;
     while (ky_xml_next_attr(state->xml, &ns, &local, &value)) {
-        if (strcmp(ns, ODS_NS_TABLE) == 0) {
+        int kind = attr_namespace(state, ns);
+        if (kind == NS_TABLE) {
             if (strcmp(local, "number-columns-repeated") == 0)
                 attrs->repeat = parse_count(state, "table:number-columns-repeated", value);
             else if (strcmp(local, "number-columns-spanned") == 0)
@@ -347,7 +385,7 @@ static int read_cell_attrs(sheet_state *state, cell_attrs *attrs)
                 attrs->has_formula = true;
                 status |= ky_buf_puts(&state->formula, value);
             }
-        } else if (strcmp(ns, ODS_NS_OFFICE) == 0) {
+        } else if (kind == NS_OFFICE) {
             if (strcmp(local, "value-type") == 0) {
                 copy_short(attrs->value_type, sizeof attrs->value_type, value);
             } else if (strcmp(local, "value") == 0) {
@@ -369,7 +407,7 @@ static int read_cell_attrs(sheet_state *state, cell_attrs *attrs)
                 attrs->has_string = true;
                 status |= ky_buf_puts(&state->string_value, value);
             }
-        } else if (strcmp(ns, ODS_NS_CALCEXT) == 0 && strcmp(local, "value-type") == 0) {
+        } else if (kind == NS_CALCEXT && strcmp(local, "value-type") == 0) {
             copy_short(attrs->calc_type, sizeof attrs->calc_type, value);
         }
     }
@@ -450,8 +488,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
     out->cell.flags = attrs->has_formula ? KY_CELL_FORMULA : 0;
     const char *type = attrs->value_type;
     const char *displayed = buf_text(&state->text);
-    char name[24];
-    cell_name(state->row, col, name);
+    char name[24]; /* filled by cell_name() only when a warning needs it */
 
     const char *error = formula_error(state, attrs);
     if (error) {
@@ -469,7 +506,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         }
         warn_at(state, "ods.bad-number", state->row, col,
                 KY_("cell %s: office:value \"%s\" is not a number; the displayed text is kept"),
-                name, buf_text(&state->number_value));
+                cell_name(state->row, col, name), buf_text(&state->number_value));
     } else if (strcmp(type, "date") == 0) {
         double serial;
         ky_date_kind kind;
@@ -487,7 +524,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         warn_at(state, "ods.bad-date", state->row, col,
                 KY_("cell %s: office:date-value \"%s\" is not an ISO 8601 date; the displayed "
                     "text is kept"),
-                name, value);
+                cell_name(state->row, col, name), value);
     } else if (strcmp(type, "time") == 0) {
         double days;
         const char *value = buf_text(&state->date_value);
@@ -506,7 +543,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         warn_at(state, "ods.bad-time", state->row, col,
                 KY_("cell %s: office:time-value \"%s\" is not an ISO 8601 duration such as "
                     "PT10H30M00S; the displayed text is kept"),
-                name, value);
+                cell_name(state->row, col, name), value);
     } else if (strcmp(type, "boolean") == 0) {
         const char *value = buf_text(&state->boolean_value);
         bool is_true = strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
@@ -520,7 +557,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         warn_at(state, "ods.bad-boolean", state->row, col,
                 KY_("cell %s: office:boolean-value \"%s\" is not true or false; the displayed "
                     "text is kept"),
-                name, value);
+                cell_name(state->row, col, name), value);
     } else if (strcmp(type, "string") == 0) {
         const char *text = attrs->has_string ? buf_text(&state->string_value) : displayed;
         /* An empty string is a value only as a formula's result. */
@@ -529,8 +566,8 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         return;
     } else if (type[0] != '\0') {
         warn_at(state, "ods.unknown-value-type", state->row, col,
-                KY_("cell %s: unknown office:value-type \"%s\"; the displayed text is kept"), name,
-                type);
+                KY_("cell %s: unknown office:value-type \"%s\"; the displayed text is kept"),
+                cell_name(state->row, col, name), type);
     }
 
     /* No usable typed value: the displayed text, if any, is the value. */
@@ -543,7 +580,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         warn_at(state, "ods.formula-no-value", state->row, col,
                 KY_("cell %s: formula with no cached result (kyokun does not calculate "
                     "formulas; recalculate and save the file in LibreOffice)"),
-                name);
+                cell_name(state->row, col, name));
         out->cell.type = KY_CELL_EMPTY;
         out->cell.flags |= KY_CELL_NO_CACHED;
         out->present = true;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One worksheet streamed with xmlTextReader: each <row> becomes one sink
+ * One worksheet streamed node by node with ky_xml: each <row> becomes one sink
  * call as soon as its end tag is read, so memory follows the widest row,
  * not the number of rows. <mergeCell> ranges follow the rows.
  */
@@ -19,6 +19,8 @@
 
 /* Marker in text_offsets for a cell that has no text. */
 #define NO_TEXT SIZE_MAX
+/* Marker in text_offsets for a cell whose text pointer is already set (a shared string). */
+#define TEXT_IN_PLACE (SIZE_MAX - 1)
 
 typedef struct sheet_state {
     xlsx_reader *reader;
@@ -135,6 +137,20 @@ static int add_cell(sheet_state *state, const ky_cell *cell, const char *text, s
     return 0;
 }
 
+/* Add a cell whose text lives in the shared strings table, which outlives the row, uncopied. */
+static int add_shared_cell(sheet_state *state, const ky_cell *cell)
+{
+    int status = reserve_cell(state);
+    if (status != 0)
+        return status;
+    if (state->count > 0 && cell->col <= state->cells[state->count - 1].col)
+        state->unsorted = true;
+    state->cells[state->count] = *cell;
+    state->text_offsets[state->count] = TEXT_IN_PLACE;
+    state->count++;
+    return 0;
+}
+
 /* A cell's column and its position in the row as read, for sorting. */
 typedef struct cell_order {
     uint32_t col;
@@ -216,7 +232,8 @@ static int flush_row(sheet_state *state)
     }
     for (size_t i = 0; i < state->count; i++) {
         size_t offset = state->text_offsets[i];
-        state->cells[i].text = offset == NO_TEXT ? NULL : state->row_text.data + offset;
+        if (offset != TEXT_IN_PLACE)
+            state->cells[i].text = offset == NO_TEXT ? NULL : state->row_text.data + offset;
     }
     const ky_sink *sink = state->reader->sink;
     int rc = sink->row ? sink->row(state->reader->payload, state->row, state->cells, state->count)
@@ -260,6 +277,14 @@ typedef struct cell_attrs {
     uint64_t style;
 } cell_attrs;
 
+/* Copy `value` into `out`, cut to size - 1 bytes as snprintf would. */
+static void copy_truncated(char *out, size_t size, const char *value)
+{
+    size_t len = strnlen(value, size - 1);
+    memcpy(out, value, len);
+    out[len] = '\0';
+}
+
 /* Read the attributes of the <c> at hand. */
 static void read_cell_attrs(sheet_state *state, cell_attrs *attrs)
 {
@@ -268,11 +293,13 @@ static void read_cell_attrs(sheet_state *state, cell_attrs *attrs)
     while (ky_xml_next_attr(state->xml, &ns, &local, &value)) {
         if (ns[0] != '\0')
             continue;
-        if (strcmp(local, "r") == 0)
-            snprintf(attrs->ref, sizeof attrs->ref, "%s", value);
-        else if (strcmp(local, "t") == 0)
-            snprintf(attrs->type, sizeof attrs->type, "%s", value);
-        else if (strcmp(local, "s") == 0)
+        if (local[0] == '\0' || local[1] != '\0')
+            continue;
+        if (local[0] == 'r')
+            copy_truncated(attrs->ref, sizeof attrs->ref, value);
+        else if (local[0] == 't')
+            copy_truncated(attrs->type, sizeof attrs->type, value);
+        else if (local[0] == 's')
             attrs->style = strtoull(value, NULL, 10);
     }
 }
@@ -285,8 +312,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
     const char *text = state->value.data ? state->value.data : "";
     size_t len = state->value.len;
     const char *type = attrs->type[0] ? attrs->type : "n";
-    char name[24];
-    cell_name(state->row, col, name);
+    char name[24]; /* filled by cell_name() only when a warning needs it */
 
     /* Text cells keep "" as a value; other types need a non-blank <v>. */
     bool text_type = strcmp(type, "str") == 0 || strcmp(type, "inlineStr") == 0;
@@ -297,7 +323,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
         warn_at(state, "xlsx.formula-no-value", state->row + 1, col + 1,
                 KY_("cell %s: formula with no cached result (kyokun does not calculate "
                     "formulas; recalculate and save the file in Excel or LibreOffice)"),
-                name);
+                cell_name(state->row, col, name));
         cell.type = KY_CELL_EMPTY;
         cell.flags |= KY_CELL_NO_CACHED;
         return add_cell(state, &cell, NULL, 0);
@@ -313,12 +339,13 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             warn_at(state, "xlsx.bad-shared-string", state->row + 1, col + 1,
                     KY_("cell %s: shared string index \"%s\" is not in the table of %zu strings; "
                         "the cell is left empty"),
-                    name, text, state->reader->strings.count);
+                    cell_name(state->row, col, name), text, state->reader->strings.count);
             return 0;
         }
         cell.type = KY_CELL_TEXT;
         cell.len = shared_len;
-        return add_cell(state, &cell, shared, shared_len);
+        cell.text = shared;
+        return add_shared_cell(state, &cell);
     }
 
     if (text_type) {
@@ -344,7 +371,8 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-number", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not a number; kept as text"), name, text);
+                KY_("cell %s: \"%s\" is not a number; kept as text"),
+                cell_name(state->row, col, name), text);
     } else if (strcmp(type, "b") == 0) {
         bool is_true = strcmp(text, "1") == 0 || strcmp(text, "true") == 0;
         bool is_false = strcmp(text, "0") == 0 || strcmp(text, "false") == 0;
@@ -354,7 +382,8 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-boolean", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not a boolean (0 or 1); kept as text"), name, text);
+                KY_("cell %s: \"%s\" is not a boolean (0 or 1); kept as text"),
+                cell_name(state->row, col, name), text);
     } else if (strcmp(type, "e") == 0) {
         cell.type = KY_CELL_ERROR;
         cell.len = len;
@@ -369,10 +398,12 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-date", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not an ISO 8601 date; kept as text"), name, text);
+                KY_("cell %s: \"%s\" is not an ISO 8601 date; kept as text"),
+                cell_name(state->row, col, name), text);
     } else {
         warn_at(state, "xlsx.unknown-cell-type", state->row + 1, col + 1,
-                KY_("cell %s: unknown cell type \"%s\"; the value is kept as text"), name, type);
+                KY_("cell %s: unknown cell type \"%s\"; the value is kept as text"),
+                cell_name(state->row, col, name), type);
     }
 
     /* Whatever could not be converted is kept as it was written. */
