@@ -46,15 +46,19 @@ typedef struct book_counts {
     size_t warnings;
 } book_counts;
 
-static void print_help(FILE *out)
+static void print_help(FILE *out, const char *plugin_dir)
 {
     fputs(KY_("Usage: kyokun convert [OPTIONS] INPUT...\n"
               "\n"
-              "Read each INPUT (CSV or xlsx incident spreadsheets) into a lesson book and\n"
-              "write a risk register (.xlsx), a lesson report (.odt) and statistics (.csv)\n"
-              "for it. Each written path is printed to standard error, with a summary of\n"
-              "each input: sheets, rows mapped and skipped, lessons, risks and incidents.\n"
-              "\n"
+              "Read each INPUT (an incident spreadsheet in one of the input formats below)\n"
+              "into a lesson book and write a risk register (.xlsx), a lesson report (.odt)\n"
+              "and statistics (.csv) for it. Each written path is printed to standard error,\n"
+              "with a summary of each input: sheets, rows mapped and skipped, lessons, risks\n"
+              "and incidents. An input in which no table is recognised gets no outputs.\n"
+              "\n"),
+          out);
+    cli_print_input_formats(out, plugin_dir);
+    fputs(KY_("\n"
               "Output:\n"
               "  -o, --output PATH   a file, whose extension selects the format unless -t is\n"
               "                      given; or a folder (a path ending in '/', an existing\n"
@@ -71,14 +75,18 @@ static void print_help(FILE *out)
               "      --merge         read all inputs into one book and write one set of\n"
               "                      outputs, named after the first input\n"
               "      --lang LANG     language of the labels in the outputs: ja or en\n"
-              "                      (default: ja when the locale is Japanese, else en)\n"
+              "                      (default: taken from the locale, not from the input:\n"
+              "                      ja when the first of LC_ALL, LC_MESSAGES and LANG\n"
+              "                      that is set starts with \"ja\", else en)\n"
               "      --threshold N   risk value (A x B, 1-25) from which a risk needs a\n"
               "                      response (default: 5)\n"
               "\n"
               "Input:\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
-              "      --encoding ENC  CSV input encoding: utf-8, cp932 or utf-16\n"
-              "                      (default: detected)\n"
+              "      --encoding ENC  CSV input encoding: utf-8, utf-16 (byte order from the\n"
+              "                      BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis,\n"
+              "                      ms932) or euc-jp, in any letter case (default: detected\n"
+              "                      from the content)\n"
               "  -m, --mapping FILE  column mapping file (not supported yet)\n"
               "  -j, --jobs N        number of inputs to convert in parallel (accepted, but\n"
               "                      inputs are converted one at a time for now)\n"
@@ -90,7 +98,8 @@ static void print_help(FILE *out)
               "  -h, --help          print this help and exit\n"
               "\n"
               "Exit status: 0 when every input was converted, 1 when an input could not be\n"
-              "read or an output could not be written, 2 on a usage error.\n"),
+              "read, contained no recognised table, or an output could not be written, 2 on\n"
+              "a usage error.\n"),
           out);
 }
 
@@ -408,16 +417,26 @@ static void print_summary(const convert_run *run, const char *path, const ky_boo
     fputc('\n', run->session->report.stream);
 }
 
-/* Warn when nothing in the book became a record, so the outputs will be empty. */
-static void warn_if_empty(const convert_run *run, const ky_book *book, const char *path)
+/*
+ * Report an error when nothing in the book became a record, because the
+ * outputs would then be empty files. Returns true when the book has records.
+ */
+static bool check_has_records(const convert_run *run, const ky_book *book, char **inputs,
+                              int input_count)
 {
     if (book->incident_count + book->risk_count + book->lesson_count + book->why_count
             + book->event_count > 0)
-        return;
-    ky_loc loc = {.file = path};
-    cli_report_message(&run->session->report, KY_SEV_WARNING, &loc,
-                       KY_("no table was recognised, so the outputs hold no records; "
-                           "'kyokun inspect' shows what was found on each sheet"));
+        return true;
+    ky_loc loc = {.file = input_count == 1 ? inputs[0] : NULL};
+    if (input_count == 1)
+        cli_report_message(&run->session->report, KY_SEV_ERROR, &loc, "%s",
+                           KY_("no table was recognised, so nothing was converted; "
+                               "`kyokun inspect FILE` shows what each sheet holds"));
+    else
+        cli_report_message(&run->session->report, KY_SEV_ERROR, &loc, "%s",
+                           KY_("no table was recognised in any input, so nothing was "
+                               "converted; `kyokun inspect FILE` shows what each sheet holds"));
+    return false;
 }
 
 /* Write every target of a book. Returns false when one failed. */
@@ -504,7 +523,10 @@ static bool convert_book(convert_run *run, char **inputs, int input_count)
     if (inputs_read == 0)
         goto cleanup;
 
-    warn_if_empty(run, book, input_count == 1 ? inputs[0] : NULL);
+    if (!check_has_records(run, book, inputs, input_count)) {
+        ok = false;
+        goto cleanup;
+    }
     if (!write_outputs(run, book, targets))
         ok = false;
 
@@ -554,7 +576,7 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
     if (status != CLI_EXIT_OK)
         goto done;
     if (options.help) {
-        print_help(stdout);
+        print_help(stdout, options.plugin_dir);
         goto done;
     }
     status = check_options(&options);

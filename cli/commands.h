@@ -51,14 +51,24 @@ int cli_session_check_input(const cli_session *session, const char *name, const 
 
 /**
  * @brief Choose the input plugin for a file: `forced` when given (-f), else
- *        the one whose probe scores the content highest. Warns when another
- *        input plugin claims the file's extension, because the name then
- *        disagrees with the content.
+ *        the one whose probe scores the content highest. An empty file is an
+ *        error either way. Warns when another input plugin claims the file's
+ *        extension, because the name then disagrees with the content.
  * @param out Receives the plugin's name (borrowed from the registry).
  * @return 0, or a negative ky_status with the error set on the context.
  */
 int cli_session_choose_input(cli_session *session, const ky_source *source, const char *forced,
                              const char **out);
+
+/** @brief Append the names of the input plugins of `reg`, sorted and separated by ", ". */
+void cli_input_format_names(const ky_registry *reg, ky_buf *out);
+
+/**
+ * @brief Print the line "Input formats: csv, xlsx (see `kyokun plugins`)" for
+ *        help texts, with the input plugins found in the plugin search order
+ *        (`plugin_dir` first, NULL for none).
+ */
+void cli_print_input_formats(FILE *out, const char *plugin_dir);
 
 /** @brief Append the names of the plugins of a kind, separated by ", ". */
 void cli_session_plugin_names(const cli_session *session, ky_plugin_kind kind, ky_buf *out);

@@ -72,13 +72,17 @@ static void init_messages(void)
     textdomain(KY_TEXT_DOMAIN);
 }
 
-static void print_help(FILE *out)
+/* Print the help. Its list of input formats includes the plugins in `plugin_dir` (--plugin-dir). */
+static void print_help(FILE *out, const char *plugin_dir)
 {
     fputs(KY_("Usage: kyokun [OPTIONS] COMMAND [ARGUMENTS]...\n"
               "\n"
-              "Turn incident spreadsheets (CSV, xlsx) into structured lessons: a risk\n"
-              "register (.xlsx), a lesson report (.odt) and statistics (.csv).\n"
-              "\n"
+              "Turn incident spreadsheets into structured lessons: a risk register (.xlsx),\n"
+              "a lesson report (.odt) and statistics (.csv).\n"
+              "\n"),
+          out);
+    cli_print_input_formats(out, plugin_dir);
+    fputs(KY_("\n"
               "Commands:\n"),
           out);
     for (size_t i = 0; i < COMMAND_COUNT; i++)
@@ -136,7 +140,7 @@ int main(int argc, char **argv)
     }
     if (globals.operand_count == 0) {
         if (globals.help) {
-            print_help(stdout);
+            print_help(stdout, globals.plugin_dir);
         } else {
             cli_usage_error(stderr, NULL, "%s", KY_("a command is needed"));
             status = CLI_EXIT_USAGE;
@@ -151,7 +155,7 @@ int main(int argc, char **argv)
     char *help_argv[3];
     if (strcmp(command_argv[0], "help") == 0) {
         if (command_argc < 2) {
-            print_help(stdout);
+            print_help(stdout, globals.plugin_dir);
             goto done;
         }
         help_argv[0] = command_argv[1];

@@ -5,6 +5,7 @@
  * beside the binary, the installed folder).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,6 +75,52 @@ void cli_session_plugin_names(const cli_session *session, ky_plugin_kind kind, k
     }
 }
 
+/* qsort order of plugin names. */
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void cli_input_format_names(const ky_registry *reg, ky_buf *out)
+{
+    size_t count = ky_registry_count(reg);
+    const char **names = calloc(count ? count : 1, sizeof *names);
+    if (!names)
+        return;
+    size_t input_count = 0;
+    for (size_t i = 0; i < count; i++) {
+        const ky_plugin *plugin = ky_registry_get(reg, i, NULL);
+        if (plugin->kind == KY_PLUGIN_INPUT)
+            names[input_count++] = plugin->name;
+    }
+    qsort(names, input_count, sizeof *names, compare_names);
+    for (size_t i = 0; i < input_count; i++) {
+        if (i > 0)
+            ky_buf_puts(out, ", ");
+        ky_buf_puts(out, names[i]);
+    }
+    free(names);
+}
+
+void cli_print_input_formats(FILE *out, const char *plugin_dir)
+{
+    ky_buf names = {0};
+    ky_registry *reg = ky_registry_new();
+    if (reg) {
+        ky_registry_load_default(reg, plugin_dir);
+        cli_input_format_names(reg, &names);
+    }
+    if (names.len > 0)
+        fprintf(out, KY_("Input formats: %s (see `kyokun plugins`)"), names.data);
+    else
+        fputs(KY_("Input formats: none, because no input plugin was found (`kyokun plugins` "
+                  "shows where kyokun looked)"),
+              out);
+    fputc('\n', out);
+    ky_buf_free(&names);
+    ky_registry_free(reg);
+}
+
 int cli_session_check_input(const cli_session *session, const char *name, const char *command)
 {
     ky_buf names = {0};
@@ -106,6 +153,13 @@ static bool plugin_has_extension(const ky_plugin *plugin, const char *extension)
 int cli_session_choose_input(cli_session *session, const ky_source *source, const char *forced,
                              const char **out)
 {
+    /* An empty file gets its own message here, whichever plugin would read it. */
+    ky_loc file_loc = {.file = source->path};
+    struct stat st;
+    bool exists = stat(source->path, &st) == 0;
+    if (exists && S_ISREG(st.st_mode) && st.st_size == 0)
+        return ky_error_set(session->ctx, KY_EPARSE, &file_loc, "%s", KY_("the file is empty"));
+
     if (forced) {
         *out = forced;
         return 0;
@@ -113,6 +167,16 @@ int cli_session_choose_input(cli_session *session, const ky_source *source, cons
     const ky_plugin *chosen = NULL;
     int score = 0;
     int status = ky_registry_probe(session->reg, session->ctx, source, &chosen, &score);
+    if (status == KY_ENOTFOUND && exists) {
+        /* The file exists, so no plugin claimed it. The message names the formats tried. */
+        ky_buf names = {0};
+        cli_input_format_names(session->reg, &names);
+        status = ky_error_set(session->ctx, KY_ENOTFOUND, &file_loc,
+                              KY_("no input plugin recognises this file's content; input "
+                                  "formats: %s (see `kyokun plugins`)"),
+                              names.len ? names.data : KY_("(none)"));
+        ky_buf_free(&names);
+    }
     if (status < 0)
         return status;
     *out = chosen->name;

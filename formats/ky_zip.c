@@ -82,9 +82,8 @@ static int compare_slots(const void *a, const void *b)
 static int report_ole2(ky_ctx *ctx, const ky_loc *loc)
 {
     return ky_error_set(ctx, KY_EUNSUPPORTED, loc,
-                        KY_("%s: password-protected (encrypted) workbook, not supported: "
-                            "save it without a password"),
-                        loc->file);
+                        KY_("password-protected (encrypted) workbook, not supported: "
+                            "save it without a password"));
 }
 
 /* Check the first bytes of a file on disk for the OLE2 signature. */
@@ -92,8 +91,7 @@ static int check_ole2_file(ky_ctx *ctx, const ky_loc *loc)
 {
     FILE *file = fopen(loc->file, "rb");
     if (!file)
-        return ky_error_set(ctx, KY_EIO, loc, KY_("cannot open %s: %s"), loc->file,
-                            strerror(errno));
+        return ky_error_set(ctx, KY_EIO, loc, KY_("cannot open the file: %s"), strerror(errno));
     unsigned char head[8];
     size_t n = fread(head, 1, sizeof head, file);
     fclose(file);
@@ -102,23 +100,76 @@ static int check_ole2_file(ky_ctx *ctx, const ky_loc *loc)
     return 0;
 }
 
+/*
+ * Describe a libzip error in translated words, because libzip's own text is
+ * English only. Returns NULL for the codes not described here, so that the
+ * caller falls back to zip_error_strerror(). Descriptions that include the
+ * system error are formatted into `buffer`.
+ */
+static const char *describe_zip_error(zip_error_t *error, char *buffer, size_t size)
+{
+    int system = zip_error_code_system(error);
+    switch (zip_error_code_zip(error)) {
+    case ZIP_ER_NOZIP:
+        return KY_("not a zip file (it may be truncated or not a workbook)");
+    case ZIP_ER_INCONS:
+        return KY_("the zip structure is inconsistent (the file is damaged or truncated)");
+    case ZIP_ER_EOF:
+        return KY_("the file ends too early (it may be truncated)");
+    case ZIP_ER_CRC:
+        return KY_("the CRC check failed (the file is damaged)");
+    case ZIP_ER_ZLIB:
+    case ZIP_ER_COMPRESSED_DATA:
+        return KY_("the compressed data is invalid (the file is damaged)");
+    case ZIP_ER_COMPNOTSUPP:
+        return KY_("the zip compression method is not supported");
+    case ZIP_ER_ENCRNOTSUPP:
+        return KY_("the zip encryption method is not supported");
+    case ZIP_ER_MEMORY:
+        return KY_("out of memory while opening the file");
+    case ZIP_ER_NOENT:
+        return KY_("file not found");
+    case ZIP_ER_OPEN:
+        if (system == 0)
+            return NULL;
+        snprintf(buffer, size, KY_("cannot open the file: %s"), strerror(system));
+        return buffer;
+    case ZIP_ER_READ:
+        if (system == 0)
+            return NULL;
+        snprintf(buffer, size, KY_("cannot read the file: %s"), strerror(system));
+        return buffer;
+    case ZIP_ER_SEEK:
+        if (system == 0)
+            return NULL;
+        snprintf(buffer, size, KY_("cannot seek in the file: %s"), strerror(system));
+        return buffer;
+    default:
+        return NULL;
+    }
+}
+
 /* Turn a libzip open error into a kyokun status and message. */
 static int report_open_error(ky_ctx *ctx, const ky_loc *loc, zip_error_t *error)
 {
-    int code = zip_error_code_zip(error);
-    const char *detail = zip_error_strerror(error);
-    switch (code) {
+    char buffer[256];
+    const char *reason = describe_zip_error(error, buffer, sizeof buffer);
+    switch (zip_error_code_zip(error)) {
     case ZIP_ER_MEMORY:
-        return ky_error_set(ctx, KY_ENOMEM, loc, KY_("out of memory while opening %s"), loc->file);
+        return ky_error_set(ctx, KY_ENOMEM, loc, "%s", reason);
     case ZIP_ER_OPEN:
     case ZIP_ER_NOENT:
     case ZIP_ER_READ:
     case ZIP_ER_SEEK:
-        return ky_error_set(ctx, KY_EIO, loc, KY_("cannot read %s: %s"), loc->file, detail);
+        if (reason)
+            return ky_error_set(ctx, KY_EIO, loc, "%s", reason);
+        return ky_error_set(ctx, KY_EIO, loc, KY_("cannot read the file: %s"),
+                            zip_error_strerror(error));
     default:
-        return ky_error_set(ctx, KY_EPARSE, loc,
-                            KY_("%s is not a valid zip package (truncated or not a zip file): %s"),
-                            loc->file, detail);
+        if (reason)
+            return ky_error_set(ctx, KY_EPARSE, loc, "%s", reason);
+        return ky_error_set(ctx, KY_EPARSE, loc, KY_("invalid zip package: %s"),
+                            zip_error_strerror(error));
     }
 }
 
@@ -130,7 +181,7 @@ static int index_names(ky_zip *zip, const ky_loc *loc)
         count = 0;
     if (count > MAX_ENTRIES)
         return ky_error_set(zip->ctx, KY_ELIMIT, loc,
-                            KY_("%s has %lld zip entries, more than the limit of %lld"), loc->file,
+                            KY_("the zip package has %lld entries, more than the limit of %lld"),
                             (long long)count, (long long)MAX_ENTRIES);
     if (count == 0)
         return 0;
@@ -138,8 +189,8 @@ static int index_names(ky_zip *zip, const ky_loc *loc)
     zip->names = calloc((size_t)count, sizeof *zip->names);
     zip->by_key = calloc((size_t)count, sizeof *zip->by_key);
     if (!zip->names || !zip->by_key)
-        return ky_error_set(zip->ctx, KY_ENOMEM, loc, KY_("out of memory while opening %s"),
-                            loc->file);
+        return ky_error_set(zip->ctx, KY_ENOMEM, loc, "%s",
+                            KY_("out of memory while opening the file"));
     for (zip_int64_t i = 0; i < count; i++) {
         const char *name = zip_get_name(zip->archive, (zip_uint64_t)i, 0);
         if (!name)
@@ -149,8 +200,8 @@ static int index_names(ky_zip *zip, const ky_loc *loc)
         zip->by_key[i].index = (zip_uint64_t)i;
         zip->count = (size_t)i + 1;
         if (!zip->names[i] || !zip->by_key[i].key)
-            return ky_error_set(zip->ctx, KY_ENOMEM, loc, KY_("out of memory while opening %s"),
-                                loc->file);
+            return ky_error_set(zip->ctx, KY_ENOMEM, loc, "%s",
+                                KY_("out of memory while opening the file"));
         for (char *p = zip->names[i]; *p; p++)
             if (*p == '\\')
                 *p = '/';
@@ -179,7 +230,8 @@ int ky_zip_open(ky_ctx *ctx, const ky_source *source, const ky_read_options *opt
 
     ky_zip *zip = calloc(1, sizeof *zip);
     if (!zip)
-        return ky_error_set(ctx, KY_ENOMEM, &loc, KY_("out of memory while opening %s"), path);
+        return ky_error_set(ctx, KY_ENOMEM, &loc, "%s",
+                            KY_("out of memory while opening the file"));
     zip->ctx = ctx;
     zip->path = path;
     zip->max_entry = options && options->max_entry_size ? options->max_entry_size
@@ -288,8 +340,8 @@ int ky_zip_stream_open(ky_zip *zip, int64_t index, ky_zip_stream **out)
     *out = NULL;
     ky_loc loc = {.file = zip->path};
     if (index < 0 || (size_t)index >= zip->count)
-        return ky_error_set(zip->ctx, KY_ENOTFOUND, &loc, KY_("%s: zip entry %lld not found"),
-                            zip->path, (long long)index);
+        return ky_error_set(zip->ctx, KY_ENOTFOUND, &loc, KY_("zip entry %lld not found"),
+                            (long long)index);
     const char *name = zip->names[index];
 
     /* A header that already claims too much is rejected before inflating. */
@@ -298,9 +350,9 @@ int ky_zip_stream_open(ky_zip *zip, int64_t index, ky_zip_stream **out)
     if (zip_stat_index(zip->archive, (zip_uint64_t)index, 0, &stat) == 0
         && (stat.valid & ZIP_STAT_SIZE) && stat.size > zip->max_entry)
         return ky_error_set(zip->ctx, KY_ELIMIT, &loc,
-                            KY_("%s: package part %s inflates to %llu bytes, more than the "
+                            KY_("package part %s inflates to %llu bytes, more than the "
                                 "limit of %llu bytes per part"),
-                            zip->path, name, (unsigned long long)stat.size,
+                            name, (unsigned long long)stat.size,
                             (unsigned long long)zip->max_entry);
 
     zip_file_t *file = zip_fopen_index(zip->archive, (zip_uint64_t)index, 0);
@@ -309,21 +361,23 @@ int ky_zip_stream_open(ky_zip *zip, int64_t index, ky_zip_stream **out)
         int code = zip_error_code_zip(error);
         if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
             return ky_error_set(zip->ctx, KY_EUNSUPPORTED, &loc,
-                                KY_("%s: package part %s is encrypted, which is not supported: "
+                                KY_("package part %s is encrypted, which is not supported: "
                                     "save the file without a password"),
-                                zip->path, name);
+                                name);
         if (code == ZIP_ER_MEMORY)
-            return ky_error_set(zip->ctx, KY_ENOMEM, &loc, KY_("out of memory while opening %s"),
-                                zip->path);
-        return ky_error_set(zip->ctx, KY_EPARSE, &loc, KY_("%s: cannot read package part %s: %s"),
-                            zip->path, name, zip_error_strerror(error));
+            return ky_error_set(zip->ctx, KY_ENOMEM, &loc, "%s",
+                                KY_("out of memory while opening the file"));
+        char buffer[256];
+        const char *reason = describe_zip_error(error, buffer, sizeof buffer);
+        return ky_error_set(zip->ctx, KY_EPARSE, &loc, KY_("cannot read package part %s: %s"),
+                            name, reason ? reason : zip_error_strerror(error));
     }
 
     ky_zip_stream *stream = calloc(1, sizeof *stream);
     if (!stream) {
         zip_fclose(file);
-        return ky_error_set(zip->ctx, KY_ENOMEM, &loc, KY_("out of memory while opening %s"),
-                            zip->path);
+        return ky_error_set(zip->ctx, KY_ENOMEM, &loc, "%s",
+                            KY_("out of memory while opening the file"));
     }
     stream->zip = zip;
     stream->file = file;
@@ -342,9 +396,11 @@ int64_t ky_zip_stream_read(ky_zip_stream *stream, void *buf, size_t len)
     zip_int64_t n = zip_fread(stream->file, buf, len);
     if (n < 0) {
         zip_error_t *error = zip_file_get_error(stream->file);
+        char buffer[256];
+        const char *reason = describe_zip_error(error, buffer, sizeof buffer);
         stream->status = ky_error_set(zip->ctx, KY_EPARSE, &loc,
-                                      KY_("%s: package part %s is corrupt: %s"), zip->path,
-                                      stream->name, zip_error_strerror(error));
+                                      KY_("package part %s is corrupt: %s"), stream->name,
+                                      reason ? reason : zip_error_strerror(error));
         return stream->status;
     }
 
@@ -353,16 +409,16 @@ int64_t ky_zip_stream_read(ky_zip_stream *stream, void *buf, size_t len)
     zip->total += (uint64_t)n;
     if (stream->inflated > zip->max_entry) {
         stream->status = ky_error_set(zip->ctx, KY_ELIMIT, &loc,
-                                      KY_("%s: package part %s inflates past the limit of %llu "
+                                      KY_("package part %s inflates past the limit of %llu "
                                           "bytes per part; the file may be a zip bomb"),
-                                      zip->path, stream->name, (unsigned long long)zip->max_entry);
+                                      stream->name, (unsigned long long)zip->max_entry);
         return stream->status;
     }
     if (zip->total > zip->max_total) {
         stream->status = ky_error_set(zip->ctx, KY_ELIMIT, &loc,
-                                      KY_("%s: package parts inflate past the limit of %llu bytes "
+                                      KY_("package parts inflate past the limit of %llu bytes "
                                           "in all; the file may be a zip bomb"),
-                                      zip->path, (unsigned long long)zip->max_total);
+                                      (unsigned long long)zip->max_total);
         return stream->status;
     }
     return n;

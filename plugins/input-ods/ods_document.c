@@ -141,9 +141,9 @@ int ky_ods__read_document(ods_reader *reader)
             && !ky_xml_is(xml, ODS_NS_OFFICE, "document")) {
             ky_loc loc = {.file = reader->path};
             return ky_error_set(reader->ctx, KY_EPARSE, &loc,
-                                KY_("%s: the root element <%s> is not an OpenDocument "
+                                KY_("the root element <%s> is not an OpenDocument "
                                     "document (office:document-content or office:document)"),
-                                reader->path, ky_xml_local_name(xml));
+                                ky_xml_local_name(xml));
         }
 
         int status = 0;

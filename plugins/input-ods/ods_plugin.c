@@ -107,8 +107,8 @@ static int check_media_type(ky_ctx *ctx, ky_zip *zip, const char *path)
         return 0;
     ky_loc loc = {.file = path};
     return ky_error_set(ctx, KY_EUNSUPPORTED, &loc,
-                        KY_("%s is a package of type \"%s\", not an OpenDocument spreadsheet"),
-                        path, type);
+                        KY_("the package is of type \"%s\", not an OpenDocument spreadsheet"),
+                        type);
 }
 
 /*
@@ -145,9 +145,8 @@ static int check_encryption(ky_ctx *ctx, ky_zip *zip, const char *path)
     if (encrypted) {
         ky_loc loc = {.file = path};
         return ky_error_set(ctx, KY_EUNSUPPORTED, &loc,
-                            KY_("%s: password-protected (encrypted) spreadsheet, not supported: "
-                                "save it without a password"),
-                            path);
+                            KY_("password-protected (encrypted) spreadsheet, not supported: "
+                                "save it without a password"));
     }
     return rc < 0 ? rc : 0;
 }
@@ -179,7 +178,7 @@ static int open_content(ods_reader *reader, const ky_source *source,
     long n = read_head(source, head, sizeof head);
     if (n < 0) {
         ky_loc loc = {.file = reader->path};
-        return ky_error_set(reader->ctx, KY_EIO, &loc, KY_("cannot open %s: %s"), reader->path,
+        return ky_error_set(reader->ctx, KY_EIO, &loc, KY_("cannot open the file: %s"),
                             strerror(errno));
     }
 

@@ -134,8 +134,8 @@ static char *rels_part_name(const char *part)
 static int out_of_memory(ky_zip *zip)
 {
     ky_loc loc = {.file = ky_zip_path(zip)};
-    return ky_error_set(ky_zip_ctx(zip), KY_ENOMEM, &loc, KY_("out of memory while reading %s"),
-                        loc.file);
+    return ky_error_set(ky_zip_ctx(zip), KY_ENOMEM, &loc, "%s",
+                        KY_("out of memory while reading the file"));
 }
 
 /* Add one <Relationship> element (the current node) to the list. */
@@ -271,9 +271,8 @@ static int find_workbook_part(ky_zip *zip, xlsx_book *book)
     if (!part) {
         ky_loc loc = {.file = ky_zip_path(zip)};
         status = ky_error_set(ky_zip_ctx(zip), KY_EPARSE, &loc,
-                              KY_("%s: no workbook part found (xl/workbook.xml); the file is "
-                                  "a zip but not an xlsx workbook"),
-                              loc.file);
+                              KY_("no workbook part found (xl/workbook.xml); the file is "
+                                  "a zip but not an xlsx workbook"));
         goto cleanup;
     }
     /* ky_zip_find() ignores case and '\', so keep the name as stored. */
@@ -384,9 +383,9 @@ int ky_xlsx__book_load(ky_zip *zip, xlsx_book *book)
     if (book->sheet_count == 0) {
         ky_loc loc = {.file = ky_zip_path(zip)};
         status = ky_error_set(ky_zip_ctx(zip), KY_EPARSE, &loc,
-                              KY_("%s: the workbook part %s lists no sheets (is it a "
+                              KY_("the workbook part %s lists no sheets (is it a "
                                   "SpreadsheetML workbook?)"),
-                              loc.file, book->workbook_part);
+                              book->workbook_part);
         goto cleanup;
     }
 

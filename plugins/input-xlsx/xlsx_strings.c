@@ -187,8 +187,8 @@ int ky_xlsx__strings_load(ky_zip *zip, const char *part, xlsx_strings *strings)
             if ((status = ky_xlsx__read_string_item(xml, &item)) != 0)
                 goto cleanup;
             if (add_string(strings, item.data ? item.data : "", item.len) < 0) {
-                status = ky_error_set(ky_zip_ctx(zip), KY_ENOMEM, &loc,
-                                      KY_("out of memory while reading %s"), loc.file);
+                status = ky_error_set(ky_zip_ctx(zip), KY_ENOMEM, &loc, "%s",
+                                      KY_("out of memory while reading the file"));
                 goto cleanup;
             }
         }

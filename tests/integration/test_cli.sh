@@ -57,6 +57,35 @@ for command in convert inspect dump validate plugins; do
     contains "$tmp/out" "kyokun $command" "$command --help"
 done
 
+# The help lists the input formats of the plugins found at run time, sorted,
+# as `kyokun plugins` lists them.
+expect 0 "$KYOKUN" plugins
+input_formats=$(awk '$0 == "  kind: input" {print previous} {previous = $0}' "$tmp/out" \
+    | LC_ALL=C sort | paste -sd, - | sed 's/,/, /g')
+case ", $input_formats, " in
+    *", csv, "*", xlsx, "*) ;;
+    *) fail "plugins lists no csv and xlsx input plugins: '$input_formats'" ;;
+esac
+formats_line="Input formats: $input_formats (see \`kyokun plugins\`)"
+expect 0 "$KYOKUN" --help
+contains "$tmp/out" "$formats_line" "--help lists the input formats"
+if grep -qF "CSV, xlsx" "$tmp/out"; then
+    fail "--help names a fixed list of formats: $(cat "$tmp/out")"
+fi
+expect 0 "$KYOKUN" convert --help
+contains "$tmp/out" "$formats_line" "convert --help lists the input formats"
+if grep -qF "CSV or xlsx" "$tmp/out"; then
+    fail "convert --help names a fixed list of formats: $(cat "$tmp/out")"
+fi
+# --encoding lists the names that the CSV reader accepts.
+for name in utf-8 utf-16 utf-16le utf-16be cp932 shift_jis sjis ms932 euc-jp; do
+    contains "$tmp/out" "$name" "convert --help lists the encoding $name"
+done
+contains "$tmp/out" "(default: taken from the locale, not from the input:" \
+    "convert --help says how the default --lang is chosen"
+contains "$tmp/out" 'that is set starts with "ja", else en)' \
+    "convert --help says how the default --lang is chosen"
+
 expect 2 "$KYOKUN" --no-such-option
 contains "$tmp/err" "--no-such-option" "unknown option"
 expect 2 "$KYOKUN" no-such-command
@@ -70,8 +99,8 @@ expect 2 "$KYOKUN" convert -m mapping.csv in.csv
 contains "$tmp/err" "not supported yet" "-m"
 expect 2 "$KYOKUN" dump
 expect 2 "$KYOKUN" dump --sheet
-expect 2 "$KYOKUN" validate in.xlsx
-contains "$tmp/err" "not implemented yet" "validate"
+expect 1 "$KYOKUN" validate in.xlsx
+contains "$tmp/err" "in.xlsx" "validate of a missing input"
 
 # --- plugins ----------------------------------------------------------------
 
@@ -130,6 +159,33 @@ fi
 expect 1 "$KYOKUN" dump "$tmp/no-such-file.csv"
 contains "$tmp/err" "no-such-file.csv" "missing input"
 
+# A truncated workbook: the location names the file once, and the message is
+# kyokun's own text instead of libzip's "Not a zip archive".
+sample_size=$(wc -c <"$KY_SOURCE_DIR/samples/guide-case.ja.xlsx")
+head -c $((sample_size / 2)) "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx" >"$tmp/trunc.xlsx"
+expect 1 "$KYOKUN" dump "$tmp/trunc.xlsx"
+contains "$tmp/err" "trunc.xlsx: error: not a zip file (it may be truncated or not a workbook)" \
+    "truncated xlsx"
+[ "$(grep -o 'trunc\.xlsx' "$tmp/err" | wc -l)" -eq 1 ] \
+    || fail "the error about trunc.xlsx names the file more than once: $(cat "$tmp/err")"
+
+# Content that no input plugin claims: the error lists the input formats.
+printf '\000\001\002\003\377\376\000\000binary' >"$tmp/binary.dat"
+expect 1 "$KYOKUN" dump "$tmp/binary.dat"
+contains "$tmp/err" \
+    "binary.dat: error: no input plugin recognises this file's content; input formats: $input_formats (see \`kyokun plugins\`)" \
+    "unrecognised content"
+
+# An empty file is reported as such, whether probed or read with -f.
+: >"$tmp/empty.csv"
+expect 1 "$KYOKUN" dump "$tmp/empty.csv"
+contains "$tmp/err" "empty.csv: error: the file is empty" "empty input"
+if grep -qF "no input plugin" "$tmp/err"; then
+    fail "an empty input is reported as unrecognised: $(cat "$tmp/err")"
+fi
+expect 1 "$KYOKUN" dump -f csv "$tmp/empty.csv"
+contains "$tmp/err" "empty.csv: error: the file is empty" "empty input read with -f csv"
+
 # --- inspect ----------------------------------------------------------------
 
 expect 0 "$KYOKUN" inspect "$tmp/quoted.csv"
@@ -151,6 +207,29 @@ done
 if ls "$tmp/out1" | grep -q '^broken'; then
     fail "convert wrote outputs for the broken input: $(ls "$tmp/out1")"
 fi
+if grep -q 'broken\.xlsx.*broken\.xlsx' "$tmp/err"; then
+    fail "an error about broken.xlsx names the file twice: $(cat "$tmp/err")"
+fi
+
+# Inputs in which no table is recognised (plain text named .xlsx, an empty
+# CSV) get an error and no outputs, and the other inputs are still converted.
+no_table="no table was recognised, so nothing was converted; \`kyokun inspect FILE\` shows what each sheet holds"
+expect 1 "$KYOKUN" convert -o "$tmp/out-no-table/" "$tmp/text.xlsx" "$good" "$tmp/empty.csv"
+contains "$tmp/err" "text.xlsx: error: $no_table" "text named .xlsx is not converted"
+contains "$tmp/err" "empty.csv: error: the file is empty" "empty CSV is not converted"
+contains "$tmp/err" "so 1 row was skipped." "one skipped row in the singular"
+if grep -qF "1 rows" "$tmp/err"; then
+    fail "a count of 1 takes a plural noun: $(cat "$tmp/err")"
+fi
+for output in incidents.risk-register.xlsx incidents.lesson-report.odt incidents.stats.csv; do
+    [ -s "$tmp/out-no-table/$output" ] || fail "convert did not write $output beside inputs with no table"
+done
+if ls "$tmp/out-no-table" | grep -qE '^(text|empty)\.'; then
+    fail "convert wrote outputs for an input with no table: $(ls "$tmp/out-no-table")"
+fi
+expect 1 "$KYOKUN" convert -o "$tmp/text-only.csv" "$tmp/text.xlsx"
+contains "$tmp/err" "text.xlsx: error: $no_table" "a single input with no table"
+[ ! -e "$tmp/text-only.csv" ] || fail "convert -o FILE wrote an output for an input with no table"
 
 # Existing outputs are kept unless --force is given.
 before=$(md5sum "$tmp/out1/incidents.stats.csv")
@@ -180,14 +259,39 @@ cp "$good" "$tmp/second.csv"
 expect 0 "$KYOKUN" convert --merge -t stats -o "$tmp/merged/" "$good" "$tmp/second.csv"
 [ -s "$tmp/merged/incidents.stats.csv" ] || fail "convert --merge wrote nothing"
 [ ! -e "$tmp/merged/second.stats.csv" ] || fail "convert --merge wrote one output per input"
+# A merged book with no table from any input gets no outputs.
+cp "$tmp/text.xlsx" "$tmp/text2.xlsx"
+expect 1 "$KYOKUN" convert --merge -o "$tmp/merged-empty/" "$tmp/text.xlsx" "$tmp/text2.xlsx"
+contains "$tmp/err" "error: no table was recognised in any input, so nothing was converted" \
+    "convert --merge of inputs with no table"
+[ -z "$(ls -A "$tmp/merged-empty")" ] \
+    || fail "convert --merge wrote outputs with no table: $(ls "$tmp/merged-empty")"
 
 # --- Japanese messages ------------------------------------------------------
 
 if locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$'; then
     LANG=ja_JP.UTF-8 expect 2 "$KYOKUN" no-such-command
     contains "$tmp/err" "不明なコマンド" "Japanese message under ja_JP.UTF-8"
+    LANG=ja_JP.UTF-8 expect 1 "$KYOKUN" dump "$tmp/trunc.xlsx"
+    contains "$tmp/err" "zip ファイルではありません" "libzip error in Japanese under ja_JP.UTF-8"
+    LANG=ja_JP.UTF-8 expect 0 "$KYOKUN" --help
+    contains "$tmp/out" "入力形式: $input_formats" "input formats in Japanese under ja_JP.UTF-8"
+elif [ -n "${CI:-}" ]; then
+    fail "locale ja_JP.UTF-8 is not installed; bootstrap.sh generates it"
 else
     echo "NOTICE: locale ja_JP.UTF-8 is not installed; the Japanese message check was skipped" >&2
 fi
+
+# --- Rejected plugin modules ------------------------------------------------
+
+# A module built for another plugin ABI is listed as rejected, with its file
+# and both ABI versions, and the other plugins still load.
+abi=$(sed -n 's/^#define KY_PLUGIN_ABI_VERSION \([0-9][0-9]*\).*/\1/p' \
+    "$KY_SOURCE_DIR/core/include/kyokun/plugin.h")
+expect 0 "$KYOKUN" plugins --plugin-dir "$KY_WRONG_ABI_DIR"
+contains "$tmp/out" "$KY_WRONG_ABI_DIR/ky-test-wrong-abi.so" "rejected module named by path"
+contains "$tmp/out" "ABI version $((abi + 41))," "rejected module's ABI version"
+contains "$tmp/out" "uses version $abi:" "this kyokun's ABI version"
+contains "$tmp/out" "xlsx" "other plugins still listed next to a rejected module"
 
 echo "test_cli: all checks passed"

@@ -5,6 +5,7 @@
  * the loaded plugin module into a recording sink, and checks the exact
  * cells, sheets, merges and messages.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,9 @@ static void read_content(recorder *rec, const char *content)
     free(pkg.data);
 }
 
+/* The file of the error that read_fails() saw last, because messages do not repeat it. */
+static char failed_file[256];
+
 /* Read a package expecting status `expected`; returns a copy of the error message (caller frees). */
 static char *read_fails(const char *path, const unsigned char *data, size_t size,
                         const ky_read_options *options, int expected)
@@ -148,6 +152,7 @@ static char *read_fails(const char *path, const unsigned char *data, size_t size
     const ky_error *error = ky_error_last(ctx);
     assert_non_null(error);
     char *message = ky_strdup(error->message);
+    snprintf(failed_file, sizeof failed_file, "%s", error->loc.file ? error->loc.file : "");
     recorder_free(&rec);
     ky_ctx_free(ctx);
     return message;
@@ -459,6 +464,41 @@ static void test_ods_values__dates_and_durations(void **state)
     recorder_free(&rec);
 }
 
+/* Typed date and duration values keep their fractions in the serial, not only in the dump text. */
+static void test_ods_values__duration_serials(void **state)
+{
+    (void)state;
+    recorder rec;
+    read_content(&rec, ONE_TABLE(ROW(
+        "<table:table-cell office:value-type=\"time\" office:time-value=\"PT26H33M12.13S\">"
+        "<text:p>26:33:12</text:p></table:table-cell>"
+        "<table:table-cell office:value-type=\"date\" office:date-value=\"2015-08-17T19:20:00\">"
+        "<text:p>2015-08-17 19:20</text:p></table:table-cell>"
+        "<table:table-cell office:value-type=\"time\" "
+        "office:time-value=\"PT1042374H09M57.999999393S\"><text:p>x</text:p></table:table-cell>")));
+    static const struct {
+        const char *ref;
+        double serial;
+    } cases[] = {
+        {"A1", (26 * 3600 + 33 * 60 + 12.13) / 86400},
+        {"B1", 42233 + (19 * 60 + 20) / 1440.0}, /* 2015-08-17 is serial day 42233 */
+        {"C1", (1042374.0 * 3600 + 9 * 60 + 57.999999393) / 86400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const recorded_cell *cell = find_cell(&rec, 0, cases[i].ref);
+        assert_non_null(cell);
+        assert_int_equal(cell->type, KY_CELL_DATE);
+        if (fabs(cell->number - cases[i].serial) > 1e-9 * (1 + fabs(cases[i].serial)))
+            fail_msg("%s: expected serial %.12f, got %.12f", cases[i].ref, cases[i].serial,
+                     cell->number);
+    }
+    assert_int_equal(find_cell(&rec, 0, "A1")->date_kind, KY_DATE_TIME);
+    assert_int_equal(find_cell(&rec, 0, "B1")->date_kind, KY_DATE_DATETIME);
+    assert_int_equal(find_cell(&rec, 0, "C1")->date_kind, KY_DATE_TIME);
+    check_cell(&rec, 0, "B1", KY_CELL_DATE, "2015-08-17T19:20:00");
+    recorder_free(&rec);
+}
+
 /* Formula cells: cached values flagged, error results as errors in English. */
 static void test_ods_values__formulas_and_errors(void **state)
 {
@@ -660,12 +700,14 @@ static void test_ods_flat__memory_and_path(void **state)
     assert_non_null(strstr(ky_error_last(ctx)->message, "256"));
     recorder_free(&rec);
 
-    /* A missing file is an I/O error naming it. */
+    /* A missing file is an I/O error located at it. */
     unlink(path);
     recorder_init(&rec);
     ky_read_options_init(&options);
     assert_int_equal(ods->read(ctx, &source, &options, &RECORDING_SINK, &rec), KY_EIO);
-    assert_non_null(strstr(ky_error_last(ctx)->message, path));
+    assert_string_equal(ky_error_last(ctx)->loc.file, path);
+    assert_non_null(strstr(ky_error_last(ctx)->message, "cannot open the file: "));
+    assert_null(strstr(ky_error_last(ctx)->message, path));
     recorder_free(&rec);
     ky_ctx_free(ctx);
 }
@@ -716,6 +758,62 @@ static void test_ods_security__zip_limits(void **state)
     ky_buf_free(&content);
 }
 
+/* Set the 32-bit uncompressed size that the local and central headers of `name` claim. */
+static void understate_entry_size(package *pkg, const char *name, uint32_t size)
+{
+    size_t name_len = strlen(name);
+    bool local_found = false, central_found = false;
+    for (size_t i = 0; i + 46 + name_len <= pkg->size; i++) {
+        unsigned char *p = pkg->data + i;
+        size_t size_at;
+        if (memcmp(p, "PK\x03\x04", 4) == 0 && memcmp(p + 30, name, name_len) == 0) {
+            size_at = 22;
+            local_found = true;
+        } else if (memcmp(p, "PK\x01\x02", 4) == 0 && memcmp(p + 46, name, name_len) == 0) {
+            size_at = 24;
+            central_found = true;
+        } else {
+            continue;
+        }
+        for (int byte = 0; byte < 4; byte++)
+            p[size_at + byte] = (unsigned char)(size >> (8 * byte));
+    }
+    assert_true(local_found);
+    assert_true(central_found);
+}
+
+/*
+ * A zip bomb whose headers claim 100 bytes still stops at the per-part limit,
+ * and the total of all parts has its own limit.
+ */
+static void test_ods_security__understated_size_and_total(void **state)
+{
+    (void)state;
+    ky_buf content = {0};
+    ky_buf_puts(&content, CONTENT_OPEN "<table:table table:name=\"S\">");
+    for (int i = 0; i < 20000; i++)
+        ky_buf_puts(&content, ROW(CELL("bomb")));
+    ky_buf_puts(&content, "</table:table>" CONTENT_CLOSE);
+    package pkg = build_ods(content.data);
+
+    ky_read_options options;
+    ky_read_options_init(&options);
+    options.max_total_size = 128 * 1024;
+    char *message = read_fails("bomb.ods", pkg.data, pkg.size, &options, KY_ELIMIT);
+    assert_non_null(strstr(message, "131072"));
+    free(message);
+
+    understate_entry_size(&pkg, "content.xml", 100);
+    ky_read_options_init(&options);
+    options.max_entry_size = 64 * 1024;
+    message = read_fails("understated.ods", pkg.data, pkg.size, &options, KY_ELIMIT);
+    assert_non_null(strstr(message, "content.xml"));
+    assert_non_null(strstr(message, "65536"));
+    free(message);
+    free(pkg.data);
+    ky_buf_free(&content);
+}
+
 /* Other packages and other XML are rejected with a reason. */
 static void test_ods_security__not_a_spreadsheet(void **state)
 {
@@ -752,9 +850,11 @@ static void test_ods_security__not_a_spreadsheet(void **state)
     assert_non_null(strstr(message, "<html>"));
     free(message);
 
-    /* Truncated XML. */
+    /* Truncated XML: located at the file, which the message does not repeat. */
     message = read_fails("cut.fods", (const unsigned char *)FLAT_DOCUMENT, 300, NULL, KY_EPARSE);
-    assert_non_null(strstr(message, "cut.fods"));
+    assert_string_equal(failed_file, "cut.fods");
+    assert_non_null(strstr(message, "invalid XML, line "));
+    assert_null(strstr(message, "cut.fods"));
     free(message);
 }
 
@@ -823,12 +923,14 @@ int main(void)
         cmocka_unit_test(test_ods_merge__repeated_spans),
         cmocka_unit_test(test_ods_values__types),
         cmocka_unit_test(test_ods_values__dates_and_durations),
+        cmocka_unit_test(test_ods_values__duration_serials),
         cmocka_unit_test(test_ods_values__formulas_and_errors),
         cmocka_unit_test(test_ods_sheets__hidden_and_order),
         cmocka_unit_test(test_ods_sheets__sink_skip_and_stop),
         cmocka_unit_test(test_ods_flat__memory_and_path),
         cmocka_unit_test(test_ods_security__doctype_rejected),
         cmocka_unit_test(test_ods_security__zip_limits),
+        cmocka_unit_test(test_ods_security__understated_size_and_total),
         cmocka_unit_test(test_ods_security__not_a_spreadsheet),
         cmocka_unit_test(test_ods_probe__scores),
     };
