@@ -41,6 +41,9 @@ static const option_spec option_specs[CLI_OPT_COUNT] = {
     [CLI_OPT_MERGE] = {"merge", 0, no_argument},
     [CLI_OPT_FORCE] = {"force", 0, no_argument},
     [CLI_OPT_SHEET] = {"sheet", 0, required_argument},
+    [CLI_OPT_STRICT] = {"strict", 0, no_argument},
+    [CLI_OPT_FORMAT] = {"format", 0, required_argument},
+    [CLI_OPT_TITLE_MAX] = {"title-max", 0, required_argument},
 };
 
 void cli_options_init(cli_options *options)
@@ -97,6 +100,15 @@ bool cli_parse_threshold(const char *text, int *out)
 {
     long value;
     if (!parse_positive_int(text, &value) || value < 1 || value > CLI_THRESHOLD_MAX)
+        return false;
+    *out = (int)value;
+    return true;
+}
+
+bool cli_parse_title_max(const char *text, int *out)
+{
+    long value;
+    if (!parse_positive_int(text, &value) || value < 1 || value > CLI_TITLE_MAX_LIMIT)
         return false;
     *out = (int)value;
     return true;
@@ -205,6 +217,26 @@ static bool apply_option(cli_options *options, int index, const char *value, con
     case CLI_OPT_MERGE: options->merge = true; break;
     case CLI_OPT_FORCE: options->force = true; break;
     case CLI_OPT_SHEET: options->sheet = value; break;
+    case CLI_OPT_STRICT: options->strict = true; break;
+    case CLI_OPT_FORMAT:
+        if (strcasecmp(value, "text") == 0) {
+            options->findings_format = CLI_FINDINGS_TEXT;
+        } else if (strcasecmp(value, "csv") == 0) {
+            options->findings_format = CLI_FINDINGS_CSV;
+        } else {
+            cli_usage_error(err, command, KY_("invalid format '%s': expected text or csv"),
+                            value);
+            return false;
+        }
+        break;
+    case CLI_OPT_TITLE_MAX:
+        if (!cli_parse_title_max(value, &options->title_max)) {
+            cli_usage_error(err, command,
+                            KY_("invalid title length '%s': expected an integer from 1 to %d"),
+                            value, CLI_TITLE_MAX_LIMIT);
+            return false;
+        }
+        break;
     case CLI_OPT_TO: {
         int status = add_formats(options, value);
         if (status == KY_ENOMEM) {

@@ -24,6 +24,8 @@ enum {
 #define CLI_THRESHOLD_DEFAULT 5
 /** Risk values are A x B with A and B in 1-3, but the guide allows wider scales up to 5 x 5. */
 #define CLI_THRESHOLD_MAX 25
+/** Largest --title-max; a title is meant to be short, so a larger limit is surely a typo. */
+#define CLI_TITLE_MAX_LIMIT 1000
 
 /** Options, as bits of a command's allowed set. */
 typedef enum cli_option {
@@ -43,6 +45,9 @@ typedef enum cli_option {
     CLI_OPT_MERGE,
     CLI_OPT_FORCE,
     CLI_OPT_SHEET,
+    CLI_OPT_STRICT,
+    CLI_OPT_FORMAT,
+    CLI_OPT_TITLE_MAX,
     CLI_OPT_COUNT
 } cli_option;
 
@@ -52,6 +57,12 @@ typedef enum cli_option {
 #define CLI_ALLOW_COMMON \
     (CLI_ALLOW(CLI_OPT_HELP) | CLI_ALLOW(CLI_OPT_QUIET) | CLI_ALLOW(CLI_OPT_VERBOSE) \
      | CLI_ALLOW(CLI_OPT_PLUGIN_DIR))
+
+/** How `validate` prints its findings (--format). */
+typedef enum cli_findings_format {
+    CLI_FINDINGS_TEXT = 0, /**< One line per finding, like a diagnostic. */
+    CLI_FINDINGS_CSV = 1   /**< CSV with a header row. */
+} cli_findings_format;
 
 /** Parsed command line. Strings point into argv, except `formats`. */
 typedef struct cli_options {
@@ -73,6 +84,9 @@ typedef struct cli_options {
     bool merge;
     bool force;
     const char *sheet;
+    bool strict;               /**< --strict: warnings fail the run too. */
+    cli_findings_format findings_format; /**< --format */
+    int title_max;             /**< --title-max, in characters; 0 until given. */
     char **operands;           /**< Arguments that are not options (points into argv). */
     int operand_count;
 } cli_options;
@@ -104,6 +118,9 @@ void cli_usage_error(FILE *err, const char *command, const char *fmt, ...) KY_PR
 
 /** @brief Parse a threshold: an integer from 1 to CLI_THRESHOLD_MAX. */
 bool cli_parse_threshold(const char *text, int *out);
+
+/** @brief Parse a maximum title length: an integer from 1 to CLI_TITLE_MAX_LIMIT. */
+bool cli_parse_title_max(const char *text, int *out);
 
 /** @brief Parse a job count: a positive integer. */
 bool cli_parse_jobs(const char *text, int *out);

@@ -10,5 +10,6 @@
 #include "kyokun/plugin.h"
 #include "kyokun/registry.h"
 #include "kyokun/table.h"
+#include "kyokun/validate.h"
 
 #endif
