@@ -220,14 +220,40 @@ ky_decision ky_value__decision(const ky_cell *cell)
 /* Amounts, efforts and dates written as text                               */
 /* ------------------------------------------------------------------------ */
 
-/* Read a decimal number with optional sign and "," thousands separators. */
+/*
+ * Return the length of a minus sign written as U+2212 (MINUS SIGN) or U+30FC
+ * (KATAKANA-HIRAGANA PROLONGED SOUND MARK) directly before a digit, or 0.
+ * A Japanese IME in kana mode types U+30FC for the minus key. A lone U+30FC,
+ * which sheets use for "none", is not followed by a digit and so is no sign.
+ */
+static size_t wide_minus_length(const char *p)
+{
+    static const char *const signs[] = {"\xE2\x88\x92", "\xE3\x83\xBC"};
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+        size_t len = strlen(signs[i]);
+        if (strncmp(p, signs[i], len) == 0 && isdigit((unsigned char)p[len]))
+            return len;
+    }
+    return 0;
+}
+
+/*
+ * Read a decimal number with optional sign and "," thousands separators, from
+ * text whose full-width ASCII is already folded. The sign may also be U+2212
+ * or U+30FC (see wide_minus_length()).
+ */
 static bool read_number(const char **cursor, double *out)
 {
     const char *p = *cursor;
     char digits[64];
     size_t n = 0;
-    if (*p == '-' || *p == '+')
+    size_t minus = wide_minus_length(p);
+    if (minus > 0) {
+        digits[n++] = '-';
+        p += minus;
+    } else if (*p == '-' || *p == '+') {
         digits[n++] = *p++;
+    }
     bool any = false;
     while (n < sizeof digits - 1) {
         if (isdigit((unsigned char)*p)) {

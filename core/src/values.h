@@ -73,6 +73,8 @@ KY_EXPORT ky_decision ky_value__decision(const ky_cell *cell);
 /**
  * @brief Read an amount of money in yen: a number, or text with thousands
  *        separators and the units 円, 千円, 万円, 百万円, 億円 ("1億2000万円" too).
+ *        Full-width digits, signs, commas and points read as ASCII, and U+2212
+ *        or U+30FC directly before a digit reads as a minus sign.
  * @param scale Yen per unit for a number without a unit, e.g. 1000 when the
  *        column header says (千円).
  * @return The amount, or NAN when the cell is not an amount.
@@ -81,7 +83,8 @@ KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
 
 /**
  * @brief Read an effort in person-months: a number, or text in 人月, 人日
- *        (20 days a month) or 時間 (8 hours a day).
+ *        (20 days a month) or 時間 (8 hours a day). Digits and signs are read
+ *        as ky_value__yen() reads them.
  * @param scale Person-months per unit for a number without a unit.
  * @return The effort, or NAN when the cell is not an effort.
  */

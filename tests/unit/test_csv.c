@@ -501,6 +501,33 @@ static void test_csv_encoding__forced_shift_jis_label(void **state)
     ky_ctx_free(ctx);
 }
 
+/* Every Shift_JIS label decodes the IBM and NEC extension characters with the CP932 table. */
+static void test_csv_encoding__shift_jis_labels_decode_extensions(void **state)
+{
+    (void)state;
+    const unsigned char input[] = {0xFB, 0xFC, 0x2C, 0xFA, 0xB1, 0x2C, 0x87,
+                                   0x40, 0x2C, 0x87, 0x8A, 0x0D, 0x0A};
+    const char *const labels[] = {"Shift_JIS", "SJIS", "MS932", "shift-jis", "cp932"};
+
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        ky_csv_read_options options = {.encoding = labels[i]};
+        ky_ctx *ctx = ky_ctx_new();
+        ky_csv_info info;
+        capture cap;
+
+        assert_int_equal(read_bytes(ctx, input, sizeof input, &options, &info, &cap), 0);
+        /* U+9AD9, U+FA11, U+2460, U+3231 */
+        if (strcmp(cap.text.data, "[髙][﨑][①][㈱]\n") != 0)
+            fail_msg("label %s decoded \"%s\"", labels[i], cap.text.data);
+        assert_int_equal(info.encoding, KY_CSV_CP932);
+        assert_false(info.encoding_detected);
+        assert_int_equal(info.invalid_bytes, 0);
+        assert_int_equal(count_diags(&cap, "csv.invalid-byte"), 0);
+        ky_buf_free(&cap.text);
+        ky_ctx_free(ctx);
+    }
+}
+
 static void test_csv_encoding__unknown_label_rejected(void **state)
 {
     (void)state;
@@ -966,6 +993,41 @@ static void test_csv_plugin__forced_encoding(void **state)
     ky_ctx_free(ctx);
 }
 
+/* The BOM of Excel's "CSV UTF-8" save is not part of the first header cell. */
+static void test_csv_plugin__utf8_bom_not_in_first_cell(void **state)
+{
+    (void)state;
+    const char input[] = "\xEF\xBB\xBF\"件名\",\"発生日\"\r\n\"DNS障害\",\"2024/4/1\"\r\n";
+    ky_ctx *ctx = ky_ctx_new();
+    sheet_capture cap;
+
+    assert_int_equal(plugin_read(ctx, "excel-utf8.csv", input, sizeof input - 1, NULL, &cap), 0);
+    assert_string_equal(cap.rows.data, "0: 0=件名 1=発生日\n"
+                                       "1: 0=DNS障害 1=2024/4/1\n");
+    assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 0);
+    ky_buf_free(&cap.rows);
+    ky_ctx_free(ctx);
+}
+
+/* Excel's "Unicode text" save, UTF-16LE with a BOM and tabs, is read whole without NUL errors. */
+static void test_csv_plugin__utf16le_unicode_text(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *input = utf16_with_bom("件名\t件数\r\n障害\t3\r\n", false, &size);
+    ky_ctx *ctx = ky_ctx_new();
+    sheet_capture cap;
+
+    assert_int_equal(plugin_read(ctx, "unicode.txt", input, size, NULL, &cap), 0);
+    assert_string_equal(cap.rows.data, "0: 0=件名 1=件数\n"
+                                       "1: 0=障害 1=3\n");
+    assert_int_equal(cap.sheet_ends, 1);
+    assert_int_equal(ky_ctx_count(ctx, KY_SEV_WARNING), 0);
+    free(input);
+    ky_buf_free(&cap.rows);
+    ky_ctx_free(ctx);
+}
+
 static void test_csv_plugin__tsv_extension(void **state)
 {
     (void)state;
@@ -1112,6 +1174,7 @@ int main(void)
         cmocka_unit_test(test_csv_encoding__forced_euc_jp),
         cmocka_unit_test(test_csv_encoding__labels),
         cmocka_unit_test(test_csv_encoding__forced_shift_jis_label),
+        cmocka_unit_test(test_csv_encoding__shift_jis_labels_decode_extensions),
         cmocka_unit_test(test_csv_encoding__unknown_label_rejected),
         cmocka_unit_test(test_csv_encoding__invalid_utf8_replaced),
         cmocka_unit_test(test_csv_encoding__invalid_cp932_replaced),
@@ -1133,6 +1196,8 @@ int main(void)
         cmocka_unit_test(test_csv_plugin__descriptor),
         cmocka_unit_test(test_csv_plugin__rows_of_text_cells),
         cmocka_unit_test(test_csv_plugin__forced_encoding),
+        cmocka_unit_test(test_csv_plugin__utf8_bom_not_in_first_cell),
+        cmocka_unit_test(test_csv_plugin__utf16le_unicode_text),
         cmocka_unit_test(test_csv_plugin__tsv_extension),
         cmocka_unit_test(test_csv_plugin__unclosed_quote_fails),
         cmocka_unit_test(test_csv_plugin__reads_file_path),

@@ -776,6 +776,51 @@ static void test_values__yen(void **state)
     assert_true(isnan(ky_value__yen(&bad, 1)));
 }
 
+/*
+ * Minus signs that a Japanese IME types: U+FF0D, U+2212, and U+30FC directly
+ * before a digit. A sign alone, doubled or after the digits is no number.
+ */
+static void test_values__japanese_minus_signs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        double yen;
+        double months; /* NAN where the text is an amount but no effort */
+    } cases[] = {
+        {"－５", -5, -5},
+        {"\xE2\x88\x92" "5", -5, -5},
+        {"ー5", -5, -5},
+        {"＋１２", 12, 12},
+        {"ー５万円", -50000, NAN},
+        {"¥\xE2\x88\x92" "1,000", -1000, NAN},
+        {"ー3人月", NAN, -3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_cell cell = T(0, cases[i].text);
+        double yen = ky_value__yen(&cell, 1);
+        bool yen_ok = isnan(cases[i].yen) ? isnan(yen) : yen == cases[i].yen;
+        if (!yen_ok)
+            fail_msg("\"%s\": expected %g yen, got %g", cases[i].text, cases[i].yen, yen);
+        double months = ky_value__person_months(&cell, 1);
+        bool months_ok = isnan(cases[i].months) ? isnan(months) : months == cases[i].months;
+        if (!months_ok)
+            fail_msg("\"%s\": expected %g person-months, got %g", cases[i].text,
+                     cases[i].months, months);
+    }
+
+    static const char *const not_numbers[] = {
+        "ー", "\xE2\x88\x92", "ーー5", "5ー", "ー 5", "１２－３", "ーー",
+    };
+    for (size_t i = 0; i < sizeof not_numbers / sizeof not_numbers[0]; i++) {
+        const ky_cell cell = T(0, not_numbers[i]);
+        if (!isnan(ky_value__yen(&cell, 1)))
+            fail_msg("\"%s\" was read as an amount", not_numbers[i]);
+        if (!isnan(ky_value__person_months(&cell, 1)))
+            fail_msg("\"%s\" was read as an effort", not_numbers[i]);
+    }
+}
+
 static void test_values__person_months(void **state)
 {
     (void)state;
@@ -1214,6 +1259,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status__events_with_two_header_rows, setup, teardown),
         cmocka_unit_test(test_values__yen),
         cmocka_unit_test(test_values__person_months),
+        cmocka_unit_test(test_values__japanese_minus_signs),
         cmocka_unit_test(test_values__dates),
         cmocka_unit_test(test_values__era_dates),
         cmocka_unit_test(test_values__impossible_era_dates),
