@@ -504,12 +504,21 @@ static int parse_error(ky_xml *xml)
     int status = xml->stream ? ky_zip_stream_status(xml->stream) : xml->input->status;
     if (status != 0)
         return status;
+    /* libxml2 reports bytes that its declared encoding cannot decode on its
+     * generic channel only, so no parse error was kept for them. */
+    if (!xml->first_error) {
+        if (!xml->stream)
+            return ky_error_set(ctx, KY_EPARSE, &loc,
+                                KY_("the XML cannot be decoded in the encoding it declares"));
+        return ky_error_set(ctx, KY_EPARSE, &loc,
+                            KY_("package part %s cannot be decoded in the encoding it declares"),
+                            xml->part);
+    }
     if (!xml->stream)
         return ky_error_set(ctx, KY_EPARSE, &loc, KY_("invalid XML, line %d: %s"),
-                            xml->error_line, xml->first_error ? xml->first_error : "unknown error");
+                            xml->error_line, xml->first_error);
     return ky_error_set(ctx, KY_EPARSE, &loc, KY_("invalid XML in package part %s, line %d: %s"),
-                        xml->part, xml->error_line,
-                        xml->first_error ? xml->first_error : "unknown error");
+                        xml->part, xml->error_line, xml->first_error);
 }
 
 /* Drop the events handed out so far, keeping the ones not yet read and their text. */
@@ -535,6 +544,30 @@ static void compact_queue(ky_xml *xml)
     xml->current = NULL;
 }
 
+/* Drop a message of libxml2's generic error channel; see parse_chunk_quietly(). */
+static void discard_generic_error(void *context, const char *format, ...)
+{
+    (void)context;
+    (void)format;
+}
+
+/*
+ * Run xmlParseChunk with libxml2's generic error channel silenced, because
+ * libxml2 2.9 reports encoding and I/O errors there, and its default handler
+ * prints them to stderr; a library must not print. The channel is
+ * per-thread, and the caller's handler is restored afterwards. Parse errors
+ * still reach keep_error() through the SAX serror callback.
+ */
+static int parse_chunk_quietly(ky_xml *xml, const char *chunk, int size, int terminate)
+{
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_context = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, discard_generic_error);
+    int rc = xmlParseChunk(xml->parser, chunk, size, terminate);
+    xmlSetGenericErrorFunc(saved_context, saved);
+    return rc;
+}
+
 /* Give the parser the next chunk of input (or the end of it). Return 0 or a negative status. */
 static int feed_parser(ky_xml *xml)
 {
@@ -545,7 +578,7 @@ static int feed_parser(ky_xml *xml)
         return 0;
     }
     xml->finished = n == 0;
-    int rc = xmlParseChunk(xml->parser, xml->chunk, n, xml->finished);
+    int rc = parse_chunk_quietly(xml, xml->chunk, n, xml->finished);
     if (rc != 0 || xml->doctype || xml->out_of_memory) {
         xml->failed = true;
         xml->finished = true;

@@ -858,6 +858,40 @@ static void test_ods_security__not_a_spreadsheet(void **state)
     free(message);
 }
 
+/*
+ * Bytes that the declared encoding cannot decode give a clear error, and
+ * nothing is printed: libxml2 reports such errors on a channel whose default
+ * handler writes to stderr.
+ */
+static void test_ods_security__undecodable_encoding_silent(void **state)
+{
+    (void)state;
+    static const char flat[] =
+        "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n"
+        "<office:document xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\">"
+        "\x1b$B\xff\xff</office:document>";
+
+    char path[] = "/tmp/ky-test-stderr-XXXXXX";
+    int capture = mkstemp(path);
+    assert_true(capture >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    dup2(capture, 2);
+    char *message = read_fails("enc.fods", (const unsigned char *)flat, sizeof flat - 1, NULL,
+                               KY_EPARSE);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    off_t printed = lseek(capture, 0, SEEK_END);
+    close(capture);
+    unlink(path);
+
+    assert_int_equal(printed, 0);
+    assert_string_equal(message, "the XML cannot be decoded in the encoding it declares");
+    free(message);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Probe                                                                      */
 /* ------------------------------------------------------------------------ */
@@ -932,6 +966,7 @@ int main(void)
         cmocka_unit_test(test_ods_security__zip_limits),
         cmocka_unit_test(test_ods_security__understated_size_and_total),
         cmocka_unit_test(test_ods_security__not_a_spreadsheet),
+        cmocka_unit_test(test_ods_security__undecodable_encoding_silent),
         cmocka_unit_test(test_ods_probe__scores),
     };
     return cmocka_run_group_tests(tests, load_plugin, unload_plugin);
