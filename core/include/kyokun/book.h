@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The lesson model: one ky_book holds the incidents, timeline events,
+ * The lesson model: one ky_book contains the incidents, timeline events,
  * why-why nodes, risks and lessons read from a set of inputs, following the
  * IPA/SEC guide on making lessons from IT system failures.
  *
@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-/** Where a record came from; `row` is 1-based. */
+/** Origin of a record in its input; `row` is 1-based. */
 typedef struct ky_origin {
     const char *file;
     const char *sheet;
@@ -146,14 +146,14 @@ typedef enum ky_table_kind {
     KY_TABLE_STATUS = 5     /**< 障害状況表 */
 } ky_table_kind;
 
-/** How one column was mapped. */
+/** Mapping of one column to a model field. */
 typedef struct ky_column_map {
     uint32_t col;       /**< 0-based column. */
     char *header;       /**< Header text as written (rows joined with " / "). */
     const char *field;  /**< Field name such as "summary", or NULL when unmapped (static string). */
 } ky_column_map;
 
-/** Why rows were skipped, one counter per reason. */
+/** Counts of skipped rows, one counter per reason. */
 typedef struct ky_skip_counts {
     size_t blank;       /**< Rows with no value at all. */
     size_t title;       /**< Rows above the header (titles, notes). */
@@ -162,7 +162,7 @@ typedef struct ky_skip_counts {
     size_t unreadable;  /**< Rows with no value in any key field. */
 } ky_skip_counts;
 
-/** What the mapping made of one sheet; `inspect` prints it. */
+/** Mapping result of one sheet, which `inspect` prints. */
 typedef struct ky_sheet_report {
     char *file;
     char *sheet;
