@@ -211,7 +211,8 @@ def main():
                 "not run in this sitting."]
     out += ["", "The xlsx reader keeps the whole shared-strings table in memory, because cells",
             "refer to its entries in any order. Its peak RSS therefore grows with the number",
-            "of distinct strings, while the ODS and CSV readers stream in constant memory.", ""]
+            "of distinct strings, while the ODS and CSV readers stream in constant memory.",
+            "[benchmarks-memory.md](benchmarks-memory.md) has the heap profile behind this.", ""]
     for fmt, title in FORMATS:
         table = format_table(cells, fmt)
         if table:
