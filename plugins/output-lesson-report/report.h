@@ -134,7 +134,8 @@ void report_put_analysis_pages(ky_ctx *ctx, report_xml *xml, const report_analys
 
 /**
  * Build content.xml: a title page, a table of contents, one page per lesson,
- * then the analysis pages. Warnings about
+ * then the analysis pages. The table of contents is left out when there are
+ * neither lessons nor analysis pages to list. Warnings about
  * cleaned text (control characters, invalid UTF-8) go to `ctx`, one per lesson.
  * Returns 0 and the part in `out`, KY_ENOMEM, or KY_ERROR when a line of
  * report_putf() markup exceeds its buffer (a bug in the plugin).

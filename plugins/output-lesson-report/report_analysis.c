@@ -358,6 +358,19 @@ void report_put_analysis_styles(report_xml *xml, const report_analysis *analysis
         " style:parent-style-name=\"Table_20_Heading_20_Cell\">"
         "<style:table-cell-properties style:vertical-align=\"middle\" fo:background-color=\"#e8e8e8\""
         " fo:padding=\"0.08cm\" fo:border=\"0.5pt solid #000000\"/></style:style>\n"
+        /* An actor without a group fills both header rows of a status table
+         * with two cells, the upper without a bottom border and the lower
+         * without a top border, so that they look like one cell. */
+        "<style:style style:name=\"Analysis.HeaderCellUpper\" style:family=\"table-cell\""
+        " style:parent-style-name=\"Table_20_Heading_20_Cell\">"
+        "<style:table-cell-properties style:vertical-align=\"middle\" fo:background-color=\"#e8e8e8\""
+        " fo:padding=\"0.08cm\" fo:border-top=\"0.5pt solid #000000\" fo:border-bottom=\"none\""
+        " fo:border-left=\"0.5pt solid #000000\" fo:border-right=\"0.5pt solid #000000\"/></style:style>\n"
+        "<style:style style:name=\"Analysis.HeaderCellLower\" style:family=\"table-cell\""
+        " style:parent-style-name=\"Table_20_Heading_20_Cell\">"
+        "<style:table-cell-properties fo:background-color=\"#e8e8e8\" fo:padding=\"0.08cm\""
+        " fo:border-top=\"none\" fo:border-bottom=\"0.5pt solid #000000\""
+        " fo:border-left=\"0.5pt solid #000000\" fo:border-right=\"0.5pt solid #000000\"/></style:style>\n"
         "<style:style style:name=\"Analysis.Cell\" style:family=\"table-cell\""
         " style:parent-style-name=\"Table_20_Cell\">"
         "<style:table-cell-properties fo:padding=\"0.08cm\" fo:border=\"0.5pt solid #000000\"/>"
@@ -368,6 +381,17 @@ void report_put_analysis_styles(report_xml *xml, const report_analysis *analysis
         " fo:border=\"0.5pt solid #000000\"/></style:style>\n");
 
     if (report_analysis_has_status(analysis)) {
+        /* The rows take the height of their text: neither style sets a row
+         * height, so a header cell's text wraps instead of being clipped. A
+         * row stays on one page unless it is taller than a page, where
+         * LibreOffice splits it anyway. */
+        report_put(xml,
+            "<style:style style:name=\"Status.HeaderRow\" style:family=\"table-row\">"
+            "<style:table-row-properties style:use-optimal-row-height=\"true\""
+            " fo:keep-together=\"always\"/></style:style>\n"
+            "<style:style style:name=\"Status.Row\" style:family=\"table-row\">"
+            "<style:table-row-properties style:use-optimal-row-height=\"true\""
+            " fo:keep-together=\"always\"/></style:style>\n");
         put_column_style(xml, "Status.Time", STATUS_TIME_COL_CM);
         for (size_t t = 0; t < analysis->table_count; t++) {
             if (actor_style_written(analysis, t))
@@ -402,14 +426,12 @@ static void put_page_heading(report_xml *xml, const char *bookmark, const char *
     report_put(xml, "</text:h>\n");
 }
 
-/* Write a header cell; `columns` and `rows` over 1 make it span. */
-static void put_header_cell(report_xml *xml, const char *text, size_t columns, size_t rows)
+/* Write a header cell in `style`; `columns` over 1 makes it span. */
+static void put_header_cell(report_xml *xml, const char *style, const char *text, size_t columns)
 {
-    report_put(xml, "<table:table-cell table:style-name=\"Analysis.HeaderCell\" office:value-type=\"string\"");
+    report_putf(xml, "<table:table-cell table:style-name=\"%s\" office:value-type=\"string\"", style);
     if (columns > 1)
         report_putf(xml, " table:number-columns-spanned=\"%zu\"", columns);
-    if (rows > 1)
-        report_putf(xml, " table:number-rows-spanned=\"%zu\"", rows);
     report_put(xml, "><text:p text:style-name=\"Table_20_Heading_20_Small\">");
     report_text(xml, text);
     report_put(xml, "</text:p></table:table-cell>");
@@ -433,42 +455,49 @@ static void put_small_paragraph(report_xml *xml, const char *text)
 /* The incident status page                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Write the header rows: the time and the actors, with each group of actors
- * spanning its actors in an upper row when any actor has a group. */
+/*
+ * Write the header rows: the time and the actors, with each group of actors
+ * spanning its actors in an upper row when any actor has a group. The time
+ * and an actor without a group then take an upper cell with the text and an
+ * empty lower cell instead of one cell spanning both rows, because
+ * LibreOffice (7.4, checked by PDF export) clips a cell spanning rows where
+ * it repeats the header rows on the next page.
+ */
 static void put_status_header(report_xml *xml, const status_table *table, const report_labels *labels)
 {
     bool grouped = false;
     for (size_t a = 0; a < table->actor_count; a++)
         grouped = grouped || table->actors[a].group;
-    size_t header_rows = grouped ? 2 : 1;
+    const char *single_style = grouped ? "Analysis.HeaderCellUpper" : "Analysis.HeaderCell";
 
-    report_put(xml, "<table:table-header-rows><table:table-row>");
-    put_header_cell(xml, labels->time, 1, header_rows);
+    report_put(xml, "<table:table-header-rows><table:table-row table:style-name=\"Status.HeaderRow\">");
+    put_header_cell(xml, single_style, labels->time, 1);
     for (size_t a = 0; a < table->actor_count;) {
         const status_actor *actor = &table->actors[a];
         if (!actor->group) {
-            put_header_cell(xml, actor->name ? actor->name : "", 1, header_rows);
+            put_header_cell(xml, single_style, actor->name ? actor->name : "", 1);
             a++;
             continue;
         }
         size_t run = 1;
         while (a + run < table->actor_count && same_text(table->actors[a + run].group, actor->group))
             run++;
-        put_header_cell(xml, actor->group, run, 1);
+        put_header_cell(xml, "Analysis.HeaderCell", actor->group, run);
         put_covered_cells(xml, run - 1);
         a += run;
     }
     report_put(xml, "</table:table-row>\n");
 
     if (grouped) {
-        report_put(xml, "<table:table-row>");
-        put_covered_cells(xml, 1);
+        const char *lower_empty = "<table:table-cell table:style-name=\"Analysis.HeaderCellLower\"/>";
+        report_put(xml, "<table:table-row table:style-name=\"Status.HeaderRow\">");
+        report_put(xml, lower_empty);
         for (size_t a = 0; a < table->actor_count; a++) {
             const status_actor *actor = &table->actors[a];
             if (actor->group)
-                put_header_cell(xml, actor->name ? actor->name : "", 1, 1);
+                put_header_cell(xml, "Analysis.HeaderCell", actor->name ? actor->name : "", 1);
             else
-                put_covered_cells(xml, 1);
+                report_put(xml, lower_empty);
         }
         report_put(xml, "</table:table-row>\n");
     }
@@ -480,7 +509,8 @@ static void put_status_header(report_xml *xml, const status_table *table, const 
 static void put_status_row(report_xml *xml, const ky_book *book, const status_table *table,
                            const char *time)
 {
-    report_put(xml, "<table:table-row><table:table-cell table:style-name=\"Analysis.HeaderCell\""
+    report_put(xml, "<table:table-row table:style-name=\"Status.Row\">"
+                    "<table:table-cell table:style-name=\"Analysis.HeaderCell\""
                     " office:value-type=\"string\"><text:p text:style-name=\"Table_20_Heading_20_Small\">");
     report_text(xml, time);
     report_put(xml, "</text:p></table:table-cell>");
@@ -651,13 +681,13 @@ static void put_why_header(report_xml *xml, const report_analysis *analysis,
                            const report_labels *labels)
 {
     report_put(xml, "<table:table-header-rows><table:table-row>");
-    put_header_cell(xml, labels->problem, 1, 1);
+    put_header_cell(xml, "Analysis.HeaderCell", labels->problem, 1);
     for (size_t level = 1; level <= analysis->max_column; level++) {
         char header[64];
         snprintf(header, sizeof header, "%s%zu", labels->why_level, level);
-        put_header_cell(xml, header, 1, 1);
+        put_header_cell(xml, "Analysis.HeaderCell", header, 1);
     }
-    put_header_cell(xml, labels->measures_column, 1, 1);
+    put_header_cell(xml, "Analysis.HeaderCell", labels->measures_column, 1);
     report_put(xml, "</table:table-row></table:table-header-rows>\n");
 }
 

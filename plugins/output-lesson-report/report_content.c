@@ -39,10 +39,14 @@ static bool list_has_text(const ky_strlist *list)
 static void put_automatic_styles(report_xml *xml, const report_analysis *analysis)
 {
     report_put(xml, "<office:automatic-styles>\n");
+    /* The classification table is short, so it never breaks between rows. When
+     * it does not fit below the lesson, it moves whole to the next page, and
+     * the 分類 heading moves with it because headings keep with the next paragraph. */
     report_putf(xml,
         "<style:style style:name=\"Classification\" style:family=\"table\">"
         "<style:table-properties style:width=\"%.1fcm\" table:align=\"margins\""
-        " fo:margin-top=\"0.2cm\" fo:margin-bottom=\"0.2cm\"/></style:style>\n",
+        " fo:margin-top=\"0.1cm\" fo:margin-bottom=\"0cm\""
+        " style:may-break-between-rows=\"false\"/></style:style>\n",
         REPORT_TEXT_WIDTH_CM);
 
     const struct {
@@ -134,7 +138,10 @@ static void put_body(report_xml *xml, const char *text, const report_labels *lab
 }
 
 /* Write the items that have text as a list in `list_style`, or the dash
- * when none has text (an empty text:list would show nothing). */
+ * when none has text (an empty text:list would show nothing).
+ * NOTE: an unbulleted lead-in before bulleted lines in the source cell (G7's
+ * 直接原因 in the guide's case) shows as the first item, because the list
+ * splitter removes the bullets and the items do not record which had one. */
 static void put_list(report_xml *xml, const ky_strlist *list, const char *list_style,
                      const report_labels *labels)
 {
@@ -355,6 +362,14 @@ static void put_contents(report_xml *xml, const ky_book *book, const report_anal
     report_put(xml, "</text:index-body>\n</text:table-of-content>\n");
 }
 
+/* True when the table of contents would list something: a book with neither
+ * lessons nor analysis pages gets no contents page, which would be empty. */
+static bool has_contents_entries(const ky_book *book, const report_analysis *analysis)
+{
+    return book->lesson_count > 0 || report_analysis_has_status(analysis)
+           || report_analysis_has_why(analysis);
+}
+
 /* Report text that lost characters on the way into XML, once per source. */
 static void warn_cleaned(ky_ctx *ctx, const ky_lesson *lesson, size_t count)
 {
@@ -397,7 +412,7 @@ int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *
     warn_cleaned(ctx, NULL, xml.cleaned);
     /* The entries repeat the lesson titles, whose cleaning put_lesson() reports. */
     size_t cleaned_before_contents = xml.cleaned;
-    if (xml.rc == 0)
+    if (xml.rc == 0 && has_contents_entries(book, analysis))
         put_contents(&xml, book, analysis, labels);
     xml.cleaned = cleaned_before_contents;
 

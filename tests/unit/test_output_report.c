@@ -5,7 +5,8 @@
  * manifest, and the text of content.xml for the guide's lesson G7. They also
  * cover escaping of user text, labels in both languages, the document with no
  * lessons, the table of contents, the why-why and incident status tables with
- * their spanned cells, and that two writes give the same bytes.
+ * their spanned cells, the page-break properties of the tables, and that two
+ * writes give the same bytes.
  */
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -710,7 +711,7 @@ static void test_report__why_tree_spans(void **state)
     ky_book_free(book);
 }
 
-/* Two header rows: company A spans its departments, actors without a company span both rows. */
+/* Two header rows: company A spans its departments, actors without a company fill both rows. */
 static void test_report__status_table_headers(void **state)
 {
     fixture *f = *state;
@@ -725,33 +726,38 @@ static void test_report__status_table_headers(void **state)
     assert_non_null(strstr(content, "<style:style style:name=\"Status.Actor4\" style:family=\"table-column\">"
                                     "<style:table-column-properties style:column-width=\"3.80cm\""));
 
-    /* The actors come in the sheet's column order, not in the order of their first events. */
+    /* The actors come in the sheet's column order, not in the order of their first events.
+     * 日時, 顧客 and B社 take an upper cell with the text over an empty lower cell. */
+    const char *upper_cell = "<table:table-cell table:style-name=\"Analysis.HeaderCellUpper\" office:value-type=\"string\"";
     const char *header_cell = "<table:table-cell table:style-name=\"Analysis.HeaderCell\" office:value-type=\"string\"";
     const char *header_text = "><text:p text:style-name=\"Table_20_Heading_20_Small\">";
     char upper[1024];
     snprintf(upper, sizeof upper,
-             "<table:table-header-rows><table:table-row>"
-             "%s table:number-rows-spanned=\"2\"%s日時</text:p></table:table-cell>"
-             "%s table:number-rows-spanned=\"2\"%s顧客</text:p></table:table-cell>"
+             "<table:table-header-rows><table:table-row table:style-name=\"Status.HeaderRow\">"
+             "%s%s日時</text:p></table:table-cell>"
+             "%s%s顧客</text:p></table:table-cell>"
              "%s table:number-columns-spanned=\"2\"%sA社</text:p></table:table-cell>"
              "<table:covered-table-cell/>"
-             "%s table:number-rows-spanned=\"2\"%sB社</text:p></table:table-cell>"
+             "%s%sB社</text:p></table:table-cell>"
              "</table:table-row>\n",
-             header_cell, header_text, header_cell, header_text, header_cell, header_text,
-             header_cell, header_text);
+             upper_cell, header_text, upper_cell, header_text, header_cell, header_text,
+             upper_cell, header_text);
     assert_non_null(strstr(table, upper));
 
+    const char *lower_empty = "<table:table-cell table:style-name=\"Analysis.HeaderCellLower\"/>";
     char lower[1024];
     snprintf(lower, sizeof lower,
-             "<table:table-row><table:covered-table-cell/><table:covered-table-cell/>"
+             "<table:table-row table:style-name=\"Status.HeaderRow\">%s%s"
              "%s%s業務窓口</text:p></table:table-cell>"
              "%s%s情シス部門</text:p></table:table-cell>"
-             "<table:covered-table-cell/></table:table-row>\n</table:table-header-rows>",
-             header_cell, header_text, header_cell, header_text);
+             "%s</table:table-row>\n</table:table-header-rows>",
+             lower_empty, lower_empty, header_cell, header_text, header_cell, header_text,
+             lower_empty);
     assert_non_null(strstr(table, lower));
 
     /* One row per time label, in row order; two events of one cell are two paragraphs. */
-    assert_int_equal(count_occurrences(table, "<table:table-row>"), 5);
+    assert_int_equal(count_occurrences(table, "<table:table-row table:style-name=\"Status.HeaderRow\">"), 2);
+    assert_int_equal(count_occurrences(table, "<table:table-row table:style-name=\"Status.Row\">"), 3);
     assert_in_order(table, (const char *const[]){
         "</table:table-header-rows>",
         ">朝４時</text:p>", ">メモリ不足エラーが発生した</text:p>",
@@ -770,6 +776,91 @@ static void test_report__status_table_headers(void **state)
     ky_book_free(book);
 }
 
+/* Header cells wrap: no row has a fixed height and no header cell spans rows,
+ * so the repeated header rows on a continued page show all their text. */
+static void test_report__status_rows_wrap(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_events(book);
+    char *content = write_content(f, book, KY_LANG_JA);
+    char *table = table_markup(content, "<table:table table:name=\"IncidentStatus1\"");
+
+    assert_non_null(strstr(content, "<style:style style:name=\"Status.HeaderRow\" style:family=\"table-row\">"
+                                    "<style:table-row-properties style:use-optimal-row-height=\"true\""
+                                    " fo:keep-together=\"always\"/></style:style>"));
+    assert_non_null(strstr(content, "<style:style style:name=\"Status.Row\" style:family=\"table-row\">"
+                                    "<style:table-row-properties style:use-optimal-row-height=\"true\""
+                                    " fo:keep-together=\"always\"/></style:style>"));
+    assert_null(strstr(content, "style:row-height="));
+    assert_null(strstr(content, "style:min-row-height="));
+    assert_null(strstr(table, "table:number-rows-spanned="));
+    assert_int_equal(count_occurrences(table, "<table:table-row>"), 0);
+
+    free(table);
+    free(content);
+    ky_book_free(book);
+}
+
+/* Events of one cell follow their origin rows, whatever their order in the book. */
+static void test_report__status_events_row_order(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_events(book);
+    /* Events 1 and 3 share the cell 朝８時 / A社 業務窓口 (rows 5 and 6); swap them in the book. */
+    ky_event swap = book->events[1];
+    book->events[1] = book->events[3];
+    book->events[3] = swap;
+    char *content = write_content(f, book, KY_LANG_JA);
+    char *table = table_markup(content, "<table:table table:name=\"IncidentStatus1\"");
+
+    assert_non_null(strstr(table,
+        ">登録の申請に対応できなかった</text:p><text:p text:style-name=\"Table_20_Contents_20_Small\">"
+        "顧客に帰って頂く対応となった</text:p></table:table-cell>"));
+    assert_null(strstr(table, ">顧客に帰って頂く対応となった</text:p><text:p"));
+
+    free(table);
+    free(content);
+    ky_book_free(book);
+}
+
+/* The classification table never breaks between rows, and its heading keeps with it. */
+static void test_report__classification_kept_together(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *content = read_entry(zip, len, "content.xml");
+    char *styles = read_entry(zip, len, "styles.xml");
+
+    assert_non_null(strstr(content, "<style:style style:name=\"Classification\" style:family=\"table\">"
+                                    "<style:table-properties style:width=\"17.0cm\" table:align=\"margins\""
+                                    " fo:margin-top=\"0.1cm\" fo:margin-bottom=\"0cm\""
+                                    " style:may-break-between-rows=\"false\"/></style:style>"));
+    /* The heading right before the table is a level 2 heading ... */
+    assert_non_null(strstr(content, "<text:h text:style-name=\"Heading_20_2\" text:outline-level=\"2\">分類</text:h>\n"
+                                    "<table:table table:name=\"Classification1\" table:style-name=\"Classification\">"));
+    /* ... whose style inherits keep-with-next from Heading. */
+    assert_non_null(strstr(styles, "<style:style style:name=\"Heading_20_2\" style:display-name=\"Heading 2\""
+                                   " style:family=\"paragraph\" style:parent-style-name=\"Heading\""));
+    const char *heading = strstr(styles, "<style:style style:name=\"Heading\" ");
+    assert_non_null(heading);
+    const char *heading_end = strstr(heading, "</style:style>");
+    assert_non_null(heading_end);
+    const char *keep = strstr(heading, "fo:keep-with-next=\"always\"");
+    assert_non_null(keep);
+    assert_true(keep < heading_end);
+    /* The lesson body is 10.5 pt, the document default. */
+    assert_non_null(strstr(styles, "<style:text-properties style:font-name=\"Noto Serif CJK JP\" fo:font-size=\"10.5pt\""));
+
+    free(styles);
+    free(content);
+    free(zip);
+    ky_book_free(book);
+}
+
 static void test_report__no_lessons(void **state)
 {
     fixture *f = *state;
@@ -782,10 +873,34 @@ static void test_report__no_lessons(void **state)
     assert_non_null(strstr(content, "教訓の数：0"));
     assert_null(strstr(content, "<table:table "));
     assert_null(strstr(content, "Lesson_20_Title\""));
+    /* Nothing to list, so no contents page. */
+    assert_null(strstr(content, "<text:table-of-content"));
+    assert_null(strstr(content, "目次"));
     assert_non_null(strstr(content, "</office:text>"));
 
     free(content);
     free(zip);
+    ky_book_free(book);
+}
+
+/* A book with events but no lessons keeps its contents page, which lists the status page. */
+static void test_report__no_lessons_with_status(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(0);
+    add_events(book);
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_int_equal(count_occurrences(content, "<text:table-of-content "), 1);
+    assert_int_equal(count_occurrences(content, "<text:p text:style-name=\"Contents_20_1\">"), 1);
+    assert_in_order(content, (const char *const[]){
+        "<text:p text:style-name=\"Contents_20_Heading\">目次</text:p>",
+        "xlink:href=\"#IncidentStatus\"", ">障害状況表</text:a>",
+        "</text:table-of-content>",
+        "<text:bookmark text:name=\"IncidentStatus\"/>障害状況表</text:h>",
+        NULL});
+
+    free(content);
     ky_book_free(book);
 }
 
@@ -834,6 +949,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__no_analysis_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__why_tree_spans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__status_table_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__status_rows_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__status_events_row_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__classification_kept_together, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_lessons_with_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__output_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__wrong_options_version, setup, teardown),
     };
