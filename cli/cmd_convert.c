@@ -25,6 +25,12 @@ typedef struct output_target {
     char *path;
 } output_target;
 
+/* An output file written in this run, and the input it was written for. */
+typedef struct written_output {
+    char *path;
+    const char *input; /* an operand, which outlives the run */
+} written_output;
+
 /* What the whole run shares. */
 typedef struct convert_run {
     cli_session *session;
@@ -33,7 +39,7 @@ typedef struct convert_run {
     size_t format_count;
     bool folder_mode;          /* write BASE.NAME.EXT per book into `folder` */
     const char *folder;        /* NULL for the current folder */
-    char **written;            /* paths written in this run, to catch inputs sharing a base name */
+    written_output *written;   /* outputs of this run, to catch inputs sharing a base name */
     size_t written_count;
 } convert_run;
 
@@ -172,22 +178,25 @@ static char *folder_output_path(const char *folder, const char *base, const ky_p
     return ky_buf_take(&path);
 }
 
-static bool was_written(const convert_run *run, const char *path)
+/* Return the input that an output of this run was written for, or NULL when none was. */
+static const char *written_for(const convert_run *run, const char *path)
 {
     for (size_t i = 0; i < run->written_count; i++)
-        if (strcmp(run->written[i], path) == 0)
-            return true;
-    return false;
+        if (strcmp(run->written[i].path, path) == 0)
+            return run->written[i].input;
+    return NULL;
 }
 
-static void remember_written(convert_run *run, const char *path)
+static void remember_written(convert_run *run, const char *path, const char *input)
 {
-    char **grown = realloc(run->written, (run->written_count + 1) * sizeof *grown);
+    written_output *grown = realloc(run->written, (run->written_count + 1) * sizeof *grown);
     if (!grown)
         return;
     run->written = grown;
-    if ((run->written[run->written_count] = ky_strdup(path)) != NULL)
-        run->written_count++;
+    char *copy = ky_strdup(path);
+    if (!copy)
+        return;
+    run->written[run->written_count++] = (written_output){copy, input};
 }
 
 /* ------------------------------------------------------------------------ */
@@ -304,12 +313,15 @@ static int plan_outputs(convert_run *run, size_t book_count)
     return CLI_EXIT_OK;
 }
 
-/* Fill the output paths of a book named `base`. Returns false, after printing
- * why, when one of them cannot be written. */
-static bool plan_targets(convert_run *run, const char *base, output_target *targets)
+/* Fill the output paths of a book named `base`, read from `input` (the first
+ * input with --merge). Returns false, after printing why, when one of them
+ * cannot be written. */
+static bool plan_targets(convert_run *run, const char *input, const char *base,
+                         output_target *targets)
 {
     const cli_report *report = &run->session->report;
     bool ok = true;
+    const char *earlier_input = NULL;
 
     for (size_t i = 0; i < run->format_count; i++) {
         targets[i].plugin = run->formats[i];
@@ -324,11 +336,11 @@ static bool plan_targets(convert_run *run, const char *base, output_target *targ
         const char *path = targets[i].path;
         ky_loc loc = {.file = path};
         struct stat st;
-        if (was_written(run, path)) {
-            cli_report_message(report, KY_SEV_ERROR, &loc,
-                               KY_("this output was already written for another input with "
-                                   "the same file name; convert such inputs into separate "
-                                   "folders, or use --merge"));
+        const char *writer = written_for(run, path);
+        if (writer) {
+            /* Reported once for the input below, not once per output. */
+            if (!earlier_input)
+                earlier_input = writer;
             ok = false;
         } else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             cli_report_message(report, KY_SEV_ERROR, &loc,
@@ -340,6 +352,13 @@ static bool plan_targets(convert_run *run, const char *base, output_target *targ
             ok = false;
         }
     }
+
+    /* Inputs such as a.xls and a.ods share the base name of their outputs. */
+    if (earlier_input)
+        cli_report_message(report, KY_SEV_ERROR, NULL,
+                           KY_("%s was not converted: its outputs would overwrite those of %s. "
+                               "Give each input its own -o folder, or rename one of them"),
+                           input, earlier_input);
     return ok;
 }
 
@@ -440,7 +459,8 @@ static bool check_has_records(const convert_run *run, const ky_book *book, char 
 }
 
 /* Write every target of a book. Returns false when one failed. */
-static bool write_outputs(convert_run *run, const ky_book *book, const output_target *targets)
+static bool write_outputs(convert_run *run, const ky_book *book, const char *input,
+                          const output_target *targets)
 {
     cli_session *session = run->session;
     bool ok = true;
@@ -455,7 +475,7 @@ static bool write_outputs(convert_run *run, const ky_book *book, const output_ta
             ok = false;
             continue;
         }
-        remember_written(run, targets[i].path);
+        remember_written(run, targets[i].path, input);
         if (!run->options->quiet) {
             fprintf(session->report.stream, KY_("wrote %s"), targets[i].path);
             fputc('\n', session->report.stream);
@@ -482,7 +502,7 @@ static bool convert_book(convert_run *run, char **inputs, int input_count)
     }
 
     /* Check the targets before reading, so that a refused overwrite costs nothing. */
-    if (!plan_targets(run, base, targets)) {
+    if (!plan_targets(run, inputs[0], base, targets)) {
         ok = false;
         goto cleanup;
     }
@@ -527,7 +547,7 @@ static bool convert_book(convert_run *run, char **inputs, int input_count)
         ok = false;
         goto cleanup;
     }
-    if (!write_outputs(run, book, targets))
+    if (!write_outputs(run, book, inputs[0], targets))
         ok = false;
 
 cleanup:
@@ -610,7 +630,7 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
     }
 
     for (size_t i = 0; i < run.written_count; i++)
-        free(run.written[i]);
+        free(run.written[i].path);
     free(run.written);
     free(run.formats);
     cli_session_close(&session);

@@ -59,6 +59,24 @@ static int take_text(const ky_map_sheet *map, const field_columns *columns, size
     return *out ? 0 : KY_ENOMEM;
 }
 
+/*
+ * Store an id field's text as take_text() does, with full-width ASCII and the
+ * ideographic space folded to ASCII. Ids are compared across sheets and files
+ * and with the lesson ids cited in why-why analyses, and the register writes
+ * an id of digits as a number, so "１" and "Ｇ７" must read as "1" and "G7".
+ */
+static int take_id(const ky_map_sheet *map, const field_columns *columns, size_t field,
+                   uint32_t row, char **out)
+{
+    char *text = NULL;
+    int status = take_text(map, columns, field, row, &text);
+    if (status != 0 || !text)
+        return status;
+    *out = ky_value__fold_width(text, strlen(text));
+    free(text);
+    return *out ? 0 : KY_ENOMEM;
+}
+
 static bool any_value(const ky_map_sheet *map, const field_columns *columns, const size_t *fields,
                       size_t count, uint32_t row)
 {
@@ -207,7 +225,8 @@ int ky_mapping__incidents(ky_map_sheet *map, ky_row_class *classes)
             &incident->effort_text,
         };
         for (size_t f = 0; f < INC_FIELDS && status == 0; f++)
-            status = take_text(map, &columns, f, r, targets[f]);
+            status = f == INC_ID ? take_id(map, &columns, f, r, targets[f])
+                                 : take_text(map, &columns, f, r, targets[f]);
         if (status == 0) {
             convert_occurred(map, &columns, r, incident);
             convert_damage(map, &columns, r, incident);
@@ -349,7 +368,8 @@ int ky_mapping__risks(ky_map_sheet *map, ky_row_class *classes)
             &risk->b_text, &risk->c_text, &risk->decision_text, &risk->response, &risk->lesson_id,
         };
         for (size_t f = 0; f < RISK_FIELDS && status == 0; f++)
-            status = take_text(map, &columns, f, r, targets[f]);
+            status = f == RISK_NO ? take_id(map, &columns, f, r, targets[f])
+                                  : take_text(map, &columns, f, r, targets[f]);
         if (status == 0)
             score_risk(map, &columns, r, risk);
         if (status == 0)
@@ -409,7 +429,8 @@ static int fill_lesson(const ky_map_sheet *map, const field_columns *columns, ui
 {
     for (size_t f = 0; f < LES_FIELDS; f++) {
         char *text = NULL;
-        int status = take_text(map, columns, f, row, &text);
+        int status = f == LES_ID ? take_id(map, columns, f, row, &text)
+                                 : take_text(map, columns, f, row, &text);
         if (status != 0)
             return status;
         if (!text)
@@ -420,14 +441,6 @@ static int fill_lesson(const ky_map_sheet *map, const field_columns *columns, ui
             free(text);
         } else {
             char **target = lesson_text(lesson, f);
-            if (f == LES_ID) {
-                /* Ids are compared with the ones cited in why-why analyses, so fold "Ｇ７" to "G7". */
-                char *folded = ky_value__fold_width(text, strlen(text));
-                free(text);
-                text = folded;
-                if (!text)
-                    return KY_ENOMEM;
-            }
             if (!*target) {
                 *target = text;
             } else {
@@ -447,12 +460,64 @@ static int fill_lesson(const ky_map_sheet *map, const field_columns *columns, ui
     return 0;
 }
 
+/* Return the first text field other than id and title that a row fills, or LES_FIELDS. */
+static size_t first_text_field(const ky_map_sheet *map, const field_columns *columns,
+                               uint32_t row)
+{
+    static const size_t text_fields[] = {LES_PROBLEM, LES_EFFECT, LES_LESSON, LES_IMPORTANCE,
+                                         LES_LIFECYCLE, LES_SERVICE};
+    for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+        if (field_cell(map, columns, text_fields[i], row))
+            return text_fields[i];
+    }
+    return LES_FIELDS;
+}
+
+/* Warn that a row without id and title is read as a lesson of its own. */
+static void warn_lesson_without_id(const ky_map_sheet *map, const field_columns *columns,
+                                   uint32_t row, size_t field)
+{
+    char letters[8];
+    ky_loc loc = ky_mapping__loc(map, row, UINT32_MAX);
+    ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.lesson-without-id", &loc,
+                 KY_("a lesson row without 教訓ID and 教訓概要 (lesson id and title) that "
+                     "fills column \"%s\" is read as a lesson of its own. Only a row that "
+                     "fills list columns alone, such as 直接原因 or 再発防止策, continues the "
+                     "lesson above. Give the row an id and a title, or move its text into "
+                     "the lesson above"),
+                 column_label(map, columns->cols[field], letters));
+}
+
+/* Report that a row continues the lesson above it, naming that lesson by id or first row. */
+static void note_continuation(const ky_map_sheet *map, uint32_t row, const ky_lesson *lesson)
+{
+    ky_loc loc = ky_mapping__loc(map, row, UINT32_MAX);
+    if (lesson->id)
+        ky_diag_emit(map->ctx, KY_SEV_INFO, "mapping.lesson-continued", &loc,
+                     KY_("the row fills only list columns, so it continues lesson \"%s\" "
+                         "(row %u) above it"),
+                     lesson->id, (unsigned)lesson->origin.row);
+    else
+        ky_diag_emit(map->ctx, KY_SEV_INFO, "mapping.lesson-continued", &loc,
+                     KY_("the row fills only list columns, so it continues the lesson of "
+                         "row %u above it"),
+                     (unsigned)lesson->origin.row);
+}
+
+/*
+ * Map a lesson table. A row with an id or a title starts a lesson. A row
+ * without them continues the lesson above when it fills only list columns
+ * (causes, countermeasures, purposes, keywords), because a lesson's items
+ * often run over several rows. A row that fills any other text column
+ * (problem, effect, lesson, importance ...) starts a lesson of its own with
+ * no id and title, since appending its text to the lesson above would
+ * silently change that lesson.
+ */
 int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes)
 {
     field_columns columns = {.names = lesson_fields, .count = LES_FIELDS, .own_cells = true};
     find_columns(map, &columns);
     static const size_t starts[] = {LES_ID, LES_TITLE};
-    static const size_t keys[] = {LES_PROBLEM, LES_LESSON};
     ky_book *book = map->book;
 
     int status = ky_mapping__reserve((void **)&book->lessons, book->lesson_count,
@@ -462,10 +527,9 @@ int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes)
         if (classes[r] != KY_ROW_DATA)
             continue;
 
-        /* A row with an id or a title starts a lesson. A row without one
-           continues the lesson above, or starts one when there is none. */
-        bool starts_lesson = any_value(map, &columns, starts, 2, r) ||
-                             (!current && any_value(map, &columns, keys, 2, r));
+        bool has_start = any_value(map, &columns, starts, 2, r);
+        size_t text_field = has_start ? LES_FIELDS : first_text_field(map, &columns, r);
+        bool starts_lesson = has_start || text_field != LES_FIELDS;
         if (!starts_lesson && !current) {
             classes[r] = KY_ROW_UNREADABLE;
             continue;
@@ -475,6 +539,10 @@ int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes)
             current = &book->lessons[book->lesson_count++];
             memset(current, 0, sizeof *current);
             current->origin = (ky_origin){map->report->file, map->report->sheet, r + 1};
+            if (!has_start)
+                warn_lesson_without_id(map, &columns, r, text_field);
+        } else {
+            note_continuation(map, r, current);
         }
         status = fill_lesson(map, &columns, r, current);
         if (status == 0)

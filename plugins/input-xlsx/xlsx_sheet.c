@@ -53,14 +53,6 @@ static void KY_PRINTF(5, 6) warn_at(sheet_state *state, const char *code, uint32
     va_end(args);
 }
 
-/* Format a 0-based cell position as "B3" for messages. */
-static char *cell_name(uint32_t row, uint32_t col, char out[24])
-{
-    char letters[8];
-    snprintf(out, 24, "%s%lu", ky_col_name(col, letters), (unsigned long)row + 1);
-    return out;
-}
-
 bool ky_xlsx__parse_ref(const char *ref, uint32_t *row, uint32_t *col, bool *has_row)
 {
     const char *p = ref;
@@ -188,10 +180,8 @@ static int sort_row(sheet_state *state)
     for (size_t i = 0; i < state->count; i++) {
         size_t from = order[i].position;
         if (kept > 0 && cells[kept - 1].col == order[i].col) {
-            char name[24];
-            warn_at(state, "xlsx.duplicate-cell", state->row + 1, order[i].col + 1,
-                    KY_("cell %s appears more than once in the row; the last one is kept"),
-                    cell_name(state->row, order[i].col, name));
+            warn_at(state, "xlsx.duplicate-cell", state->row + 1, order[i].col + 1, "%s",
+                    KY_("the cell appears more than once in the row; the last one is kept"));
             kept--;
         }
         cells[kept] = state->cells[from];
@@ -312,7 +302,6 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
     const char *text = state->value.data ? state->value.data : "";
     size_t len = state->value.len;
     const char *type = attrs->type[0] ? attrs->type : "n";
-    char name[24]; /* filled by cell_name() only when a warning needs it */
 
     /* Text cells keep "" as a value; other types need a non-blank <v>. */
     bool text_type = strcmp(type, "str") == 0 || strcmp(type, "inlineStr") == 0;
@@ -320,10 +309,9 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
     if (!present) {
         if (!has_formula)
             return 0;
-        warn_at(state, "xlsx.formula-no-value", state->row + 1, col + 1,
-                KY_("cell %s: formula with no cached result (kyokun does not calculate "
-                    "formulas; recalculate and save the file in Excel or LibreOffice)"),
-                cell_name(state->row, col, name));
+        warn_at(state, "xlsx.formula-no-value", state->row + 1, col + 1, "%s",
+                KY_("formula with no cached result (kyokun does not calculate formulas; "
+                    "recalculate and save the file in Excel or LibreOffice)"));
         cell.type = KY_CELL_EMPTY;
         cell.flags |= KY_CELL_NO_CACHED;
         return add_cell(state, &cell, NULL, 0);
@@ -337,9 +325,9 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             || !ky_xlsx__strings_get(&state->reader->strings, (uint64_t)index, &shared,
                                      &shared_len)) {
             warn_at(state, "xlsx.bad-shared-string", state->row + 1, col + 1,
-                    KY_("cell %s: shared string index \"%s\" is not in the table of %zu strings; "
+                    KY_("shared string index \"%s\" is not in the table of %zu strings; "
                         "the cell is left empty"),
-                    cell_name(state->row, col, name), text, state->reader->strings.count);
+                    text, state->reader->strings.count);
             return 0;
         }
         cell.type = KY_CELL_TEXT;
@@ -371,8 +359,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-number", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not a number; kept as text"),
-                cell_name(state->row, col, name), text);
+                KY_("\"%s\" is not a number; kept as text"), text);
     } else if (strcmp(type, "b") == 0) {
         bool is_true = strcmp(text, "1") == 0 || strcmp(text, "true") == 0;
         bool is_false = strcmp(text, "0") == 0 || strcmp(text, "false") == 0;
@@ -382,8 +369,7 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-boolean", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not a boolean (0 or 1); kept as text"),
-                cell_name(state->row, col, name), text);
+                KY_("\"%s\" is not a boolean (0 or 1); kept as text"), text);
     } else if (strcmp(type, "e") == 0) {
         cell.type = KY_CELL_ERROR;
         cell.len = len;
@@ -398,12 +384,10 @@ static int finish_cell(sheet_state *state, const cell_attrs *attrs, uint32_t col
             return add_cell(state, &cell, NULL, 0);
         }
         warn_at(state, "xlsx.bad-date", state->row + 1, col + 1,
-                KY_("cell %s: \"%s\" is not an ISO 8601 date; kept as text"),
-                cell_name(state->row, col, name), text);
+                KY_("\"%s\" is not an ISO 8601 date; kept as text"), text);
     } else {
         warn_at(state, "xlsx.unknown-cell-type", state->row + 1, col + 1,
-                KY_("cell %s: unknown cell type \"%s\"; the value is kept as text"),
-                cell_name(state->row, col, name), type);
+                KY_("unknown cell type \"%s\"; the value is kept as text"), type);
     }
 
     /* Whatever could not be converted is kept as it was written. */

@@ -626,6 +626,84 @@ static void test_lessons__continuation_rows(void **state)
     assert_int_equal(f->book->sheets[0].rows_mapped, 4);
 }
 
+/* Begin a lesson sheet with lesson L3 in sheet row 2, left open for the rows a test adds. */
+static void lesson_l3_sheet(fixture *f)
+{
+    begin(&f->grid, "教訓");
+    ROW(&f->grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "問題"), T(3, "直接原因"),
+        T(4, "再発防止策"), T(5, "キーワード"));
+    ROW(&f->grid, 1, T(0, "L3"), T(1, "変更手順を守るべし"), T(2, "手順を省いた"),
+        T(3, "時間がなかった"), T(4, "手順を見直す"));
+}
+
+static void test_lessons__list_row_continues(void **state)
+{
+    fixture *f = *state;
+    ky_ctx_set_handler(f->ctx, capture, KY_SEV_INFO, &f->seen);
+    lesson_l3_sheet(f);
+    ROW(&f->grid, 2, T(3, "確認者がいなかった"), T(5, "変更管理"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->lesson_count, 1);
+    const ky_lesson *lesson = &f->book->lessons[0];
+    assert_string_equal(lesson->problem, "手順を省いた");
+    assert_int_equal(lesson->direct_causes.count, 2);
+    assert_string_equal(lesson->direct_causes.items[1], "確認者がいなかった");
+    assert_int_equal(lesson->classification.keywords.count, 1);
+    assert_int_equal(f->book->sheets[0].rows_mapped, 2);
+
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.lesson-continued");
+    assert_int_equal(f->seen.rows[0], 3);
+    assert_int_equal(f->seen.cols[0], 0);
+    assert_string_equal(f->seen.messages[0],
+                        "the row fills only list columns, so it continues lesson \"L3\" "
+                        "(row 2) above it");
+}
+
+static void test_lessons__text_row_own_lesson(void **state)
+{
+    fixture *f = *state;
+    ky_ctx_set_handler(f->ctx, capture, KY_SEV_INFO, &f->seen);
+    lesson_l3_sheet(f);
+    ROW(&f->grid, 2, T(2, "問題だけの行"), T(3, "原因だけ"));
+    ROW(&f->grid, 3, T(4, "二人で確認する"));
+    end(&f->grid);
+    map(f);
+
+    /* L3 keeps its own text: the row is a lesson without id and title. */
+    assert_int_equal(f->book->lesson_count, 2);
+    const ky_lesson *l3 = &f->book->lessons[0];
+    assert_string_equal(l3->problem, "手順を省いた");
+    assert_int_equal(l3->direct_causes.count, 1);
+    assert_int_equal(l3->recurrence.count, 1);
+
+    const ky_lesson *own = &f->book->lessons[1];
+    assert_null(own->id);
+    assert_null(own->title);
+    assert_string_equal(own->problem, "問題だけの行");
+    assert_int_equal(own->direct_causes.count, 1);
+    assert_string_equal(own->direct_causes.items[0], "原因だけ");
+    assert_int_equal(own->origin.row, 3);
+    /* The list-only row below continues the new lesson, not L3. */
+    assert_int_equal(own->recurrence.count, 1);
+    assert_string_equal(own->recurrence.items[0], "二人で確認する");
+    assert_int_equal(f->book->sheets[0].rows_mapped, 3);
+
+    assert_int_equal(f->seen.count, 2);
+    assert_string_equal(f->seen.codes[0], "mapping.lesson-without-id");
+    assert_int_equal(f->seen.rows[0], 3);
+    assert_non_null(strstr(f->seen.messages[0],
+                           "a lesson row without 教訓ID and 教訓概要 (lesson id and title) "
+                           "that fills column \"問題\" is read as a lesson of its own"));
+    assert_string_equal(f->seen.codes[1], "mapping.lesson-continued");
+    assert_int_equal(f->seen.rows[1], 4);
+    assert_string_equal(f->seen.messages[1],
+                        "the row fills only list columns, so it continues the lesson of row 3 "
+                        "above it");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Why-why analysis                                                         */
 /* ------------------------------------------------------------------------ */
@@ -1111,6 +1189,48 @@ static void test_ids__collision_across_files_warned(void **state)
     assert_non_null(strstr(f->seen.messages[4], "lesson id \"G7\""));
 }
 
+static void test_ids__full_width_folded(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "一覧");
+    ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
+    ROW(&f->grid, 1, T(0, "１"), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
+    ROW(&f->grid, 2, T(0, "2"), T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
+    ROW(&f->grid, 3, T(0, "ＩＮＣ－０３　Ａ"), T(1, "帳票出力の誤り"), T(2, "ソフトウェアの誤り"));
+    end(&f->grid);
+    begin(&f->grid, "リスク管理表");
+    ROW(&f->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A 影響度"), T(3, "B 発生度"));
+    ROW(&f->grid, 1, T(0, "１２"), T(1, "事業継続に対応できない"), N(2, 3), N(3, 2));
+    ROW(&f->grid, 2, T(0, "Ｒ－７"), T(1, "要員が不足する"), N(2, 2), N(3, 2));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 3);
+    assert_string_equal(f->book->incidents[0].id, "1");
+    assert_string_equal(f->book->incidents[1].id, "2");
+    assert_string_equal(f->book->incidents[2].id, "INC-03 A");
+    assert_int_equal(f->book->risk_count, 2);
+    assert_string_equal(f->book->risks[0].no, "12");
+    assert_string_equal(f->book->risks[1].no, "R-7");
+    /* Only ids are folded: other text stays as written. */
+    assert_string_equal(f->book->incidents[0].summary, "オンライン停止");
+}
+
+static void test_ids__full_width_repeat_warned(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "一覧");
+    ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
+    ROW(&f->grid, 1, N(0, 1), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
+    ROW(&f->grid, 2, T(0, "１"), T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->seen.count, 1);
+    assert_string_equal(f->seen.codes[0], "mapping.duplicate-id");
+    assert_int_equal(f->seen.rows[0], 3);
+}
+
 static void test_ids__blank_ids_not_compared(void **state)
 {
     fixture *f = *state;
@@ -1252,6 +1372,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_book__title_and_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lessons__lists_split, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lessons__continuation_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lessons__list_row_continues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lessons__text_row_own_lesson, setup, teardown),
         cmocka_unit_test_setup_teardown(test_why__header_and_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_why__tree_parents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_why__kinds_and_root_causes, setup, teardown),
@@ -1270,6 +1392,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ids__repeated_in_sheet_warned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids__other_sheet_of_file_silent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids__collision_across_files_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__full_width_folded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids__full_width_repeat_warned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids__blank_ids_not_compared, setup, teardown),
         cmocka_unit_test(test_values__split_list_lines),
         cmocka_unit_test(test_values__split_list_plain_lines),
