@@ -2,8 +2,9 @@
 /*
  * `kyokun validate`: read each input into its own book, as `inspect` and
  * `convert` do, check its lessons and risks with ky_validate_book() and print
- * the findings on standard output, as text lines or as CSV. A summary of the
- * counts goes to standard error.
+ * the findings on standard output, as text lines or as CSV. The warnings and
+ * errors of reading are findings too, under their diagnostic codes, so that
+ * the output and the summary of the counts on standard error list every problem once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,27 @@
 #include "kyokun/i18n.h"
 #include "kyokun/mapping.h"
 #include "kyokun/validate.h"
+
+/* Rule id of the error that stopped reading an input (a broken file, a missing one). */
+#define RULE_READ_FAILED "input.read-failed"
+/* Rule id of the warning that an input has no lessons or risks to check. */
+#define RULE_NO_RECORDS "input.no-records"
+/* Rule id of a reading diagnostic that has no code of its own. */
+#define RULE_UNNAMED_DIAGNOSTIC "input.diagnostic"
+
+/*
+ * Reading diagnostics that report the same problem as a rule of
+ * ky_validate_book() on the same record. The command keeps the rule's
+ * finding, which has the rule's severity, the record's ID and a fix, and
+ * drops the diagnostic.
+ */
+static const struct {
+    const char *diag_code;
+    const char *rule;
+} duplicate_codes[] = {
+    {"mapping.duplicate-id", "lesson.id-duplicate"},
+    {"mapping.risk-value-mismatch", "risk.c-mismatch"},
+};
 
 /* Counts over all inputs, for the summary line and the exit status. */
 typedef struct validate_totals {
@@ -35,13 +57,20 @@ static void print_help(FILE *out)
               "Check the lessons and risks in each INPUT against the guide's rules for\n"
               "writing a lesson, and print one line per broken rule on standard output:\n"
               "where it is, whether it is an error or a warning, the rule id, what is wrong\n"
-              "and how to fix it. A summary of the counts goes to standard error. Lesson IDs\n"
-              "must be unique within each INPUT.\n"
+              "and how to fix it. The warnings and errors of reading an INPUT (an invalid\n"
+              "cell, an unreadable file) come first, with their diagnostic code as the rule\n"
+              "id. input.read-failed marks an input that could not be read, and\n"
+              "input.no-records one without lessons or risks. A summary of the counts of\n"
+              "all of them goes to standard error. Lesson IDs must be unique within each\n"
+              "INPUT.\n"
               "\n"
               "Options:\n"
               "      --strict        fail on warnings too\n"
               "      --format FORMAT  print the findings as text (default) or csv\n"
-              "      --title-max N   maximum title length in characters (default: 40)\n"
+              "      --title-max N   maximum length in characters of a title that is not\n"
+              "                      mostly ASCII letters, such as a Japanese one (default: 40)\n"
+              "      --title-max-words N  maximum length in words of a title whose letters\n"
+              "                      are mostly ASCII, such as an English one (default: 12)\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
               "      --encoding ENC  CSV input encoding: utf-8, utf-16 (byte order from the\n"
               "                      BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis,\n"
@@ -129,14 +158,19 @@ static int append_location(ky_buf *out, const ky_finding *finding)
     return status;
 }
 
-/* Append "LOCATION: warning: [RULE] MESSAGE (fix: FIX)" and a newline. */
+/* Append "LOCATION: warning: [RULE] MESSAGE (fix: FIX)" and a newline,
+ * without the part in brackets when the finding has no fix. */
 static int append_text(ky_buf *out, const ky_finding *finding)
 {
     int status = append_location(out, finding);
-    status |= ky_buf_printf(out, "%s: [%s] %s (", severity_word(finding->severity),
-                            finding->rule, finding->message);
-    status |= ky_buf_printf(out, KY_("fix: %s"), finding->fix);
-    return status | ky_buf_puts(out, ")\n");
+    status |= ky_buf_printf(out, "%s: [%s] %s", severity_word(finding->severity), finding->rule,
+                            finding->message);
+    if (finding->fix && finding->fix[0]) {
+        status |= ky_buf_puts(out, " (");
+        status |= ky_buf_printf(out, KY_("fix: %s"), finding->fix);
+        status |= ky_buf_putc(out, ')');
+    }
+    return status | ky_buf_putc(out, '\n');
 }
 
 static int append_csv_text(ky_buf *out, const char *text)
@@ -185,11 +219,117 @@ static bool write_buffer(const cli_session *session, ky_buf *out, bool complete)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Reading diagnostics as findings                                           */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The findings of reading one input. Unlike the library's ky_findings, each
+ * rule string is a copy owned here, because a diagnostic's code is valid
+ * only during the handler call.
+ */
+typedef struct read_findings {
+    ky_finding *items;
+    size_t count;
+    size_t capacity;
+    bool out_of_memory;  /* Set once an allocation failed; later findings are dropped. */
+    cli_report *report;  /* Prints the info and debug diagnostics, which are not findings. */
+    const char *path;    /* The input, for diagnostics that name no file. */
+} read_findings;
+
+static void read_findings_free(read_findings *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        ky_finding *finding = &list->items[i];
+        free((char *)finding->rule);
+        free(finding->file);
+        free(finding->sheet);
+        free(finding->record_id);
+        free(finding->message);
+        free(finding->fix);
+    }
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
+/* Add a finding without a record ID or fix at `loc`. A NULL file there means the input. */
+static void add_read_finding(read_findings *list, const char *rule, ky_severity severity,
+                             const ky_loc *loc, const char *message)
+{
+    if (list->out_of_memory)
+        return;
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 8;
+        ky_finding *items = realloc(list->items, capacity * sizeof *items);
+        if (!items) {
+            list->out_of_memory = true;
+            return;
+        }
+        list->items = items;
+        list->capacity = capacity;
+    }
+    const char *file = loc->file ? loc->file : list->path;
+    ky_finding finding = {
+        .rule = ky_strdup(rule),
+        .severity = severity,
+        .file = ky_strdup(file),
+        .sheet = ky_strdup(loc->sheet),
+        .row = loc->row,
+        .col = loc->col,
+        .message = ky_strdup(message),
+    };
+    bool complete = finding.rule && finding.file && (!loc->sheet || finding.sheet)
+                 && finding.message;
+    list->items[list->count++] = finding;
+    if (!complete)
+        list->out_of_memory = true;
+}
+
+/* A ky_diag_fn that keeps warnings and errors as findings and prints the rest. */
+static void collect_diag(const ky_diag *diag, void *payload)
+{
+    read_findings *list = payload;
+    if (diag->severity < KY_SEV_WARNING) {
+        cli_report_diag(diag, list->report);
+        return;
+    }
+    const char *rule = diag->code && diag->code[0] ? diag->code : RULE_UNNAMED_DIAGNOSTIC;
+    add_read_finding(list, rule, diag->severity, &diag->loc, diag->message);
+}
+
+/* Return true when both strings are NULL or empty, or both are equal. */
+static bool same_text(const char *a, const char *b)
+{
+    if (!a || !a[0] || !b || !b[0])
+        return (!a || !a[0]) && (!b || !b[0]);
+    return strcmp(a, b) == 0;
+}
+
+/* Return true when `finding` is a diagnostic that a rule's finding in `rule_findings` repeats. */
+static bool is_duplicate(const ky_finding *finding, const ky_findings *rule_findings)
+{
+    for (size_t d = 0; d < sizeof duplicate_codes / sizeof duplicate_codes[0]; d++) {
+        if (strcmp(finding->rule, duplicate_codes[d].diag_code) != 0)
+            continue;
+        for (size_t i = 0; i < rule_findings->count; i++) {
+            const ky_finding *other = &rule_findings->items[i];
+            if (strcmp(other->rule, duplicate_codes[d].rule) == 0 && other->row == finding->row
+                && same_text(other->file, finding->file) && same_text(other->sheet, finding->sheet))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Validating one input                                                      */
 /* ------------------------------------------------------------------------ */
 
-/* Read one input into a book, or print the error and return NULL. */
-static ky_book *read_book(cli_session *session, const char *path, const cli_options *options)
+/*
+ * Read one input into a book. Returns NULL when it could not be read: the
+ * error is then a finding in `read`, or printed when memory ran out.
+ */
+static ky_book *read_book(cli_session *session, const char *path, const cli_options *options,
+                          read_findings *read)
 {
     ky_book *book = ky_book_new();
     if (!book) {
@@ -211,57 +351,123 @@ static ky_book *read_book(cli_session *session, const char *path, const cli_opti
         status = ky_book_add_file(session->ctx, session->reg, book, &source, format,
                                   &read_options, &map_options);
     if (status < 0) {
-        cli_report_error(&session->report, session->ctx, status, path);
+        const ky_error *error = ky_error_last(session->ctx);
+        ky_loc loc = {.file = path};
+        const char *message = cli_status_text(status);
+        if (error && error->message && error->message[0]) {
+            message = error->message;
+            loc = error->loc;
+        }
+        add_read_finding(read, RULE_READ_FAILED, KY_SEV_ERROR, &loc, message);
+        ky_error_clear(session->ctx);
         ky_book_free(book);
         return NULL;
     }
     return book;
 }
 
-/* Validate one input and print its findings. Returns false when it could not be read or checked. */
-static bool validate_file(cli_session *session, const char *path, const cli_options *options,
-                          validate_totals *totals)
+/* Check the book's lessons and risks; NULL after printing the error. */
+static ky_findings *check_book(cli_session *session, const ky_book *book, const char *path,
+                               const cli_options *options)
 {
-    ky_book *book = read_book(session, path, options);
-    if (!book)
-        return false;
-    if (book->lesson_count == 0 && book->risk_count == 0) {
-        ky_loc loc = {.file = path};
-        cli_report_message(&session->report, KY_SEV_WARNING, &loc, "%s",
-                           KY_("no lessons or risks found, so nothing was checked ('kyokun "
-                               "inspect' shows how the input was read)"));
-    }
-
     ky_validate_options validate_options;
     ky_validate_options_init(&validate_options);
     if (options->title_max > 0)
         validate_options.title_max = (size_t)options->title_max;
+    if (options->title_max_words > 0)
+        validate_options.title_max_words = (size_t)options->title_max_words;
     ky_findings *findings = NULL;
     int status = ky_validate_book(session->ctx, book, &validate_options, &findings);
     if (status < 0) {
         cli_report_error(&session->report, session->ctx, status, path);
-        ky_book_free(book);
-        return false;
+        return NULL;
     }
+    return findings;
+}
 
+static int append_finding(ky_buf *out, const ky_finding *finding, const cli_options *options)
+{
+    if (options->findings_format == CLI_FINDINGS_CSV)
+        return append_csv(out, finding);
+    return append_text(out, finding);
+}
+
+static void count_finding(validate_totals *totals, const ky_finding *finding)
+{
+    if (finding->severity == KY_SEV_ERROR)
+        totals->errors++;
+    else
+        totals->warnings++;
+}
+
+/*
+ * Print and count the reading findings, except those that a rule's finding
+ * repeats, then the rule findings. `rule_findings` may be NULL.
+ */
+static bool print_findings(cli_session *session, const read_findings *read,
+                           const ky_findings *rule_findings, const cli_options *options,
+                           validate_totals *totals)
+{
     ky_buf out = {0};
-    int append_status = 0;
-    for (size_t i = 0; i < findings->count; i++) {
-        if (options->findings_format == CLI_FINDINGS_CSV)
-            append_status |= append_csv(&out, &findings->items[i]);
-        else
-            append_status |= append_text(&out, &findings->items[i]);
+    int status = 0;
+    for (size_t i = 0; i < read->count; i++) {
+        const ky_finding *finding = &read->items[i];
+        if (rule_findings && is_duplicate(finding, rule_findings))
+            continue;
+        status |= append_finding(&out, finding, options);
+        count_finding(totals, finding);
     }
-    bool written = write_buffer(session, &out, append_status == 0);
+    for (size_t i = 0; rule_findings && i < rule_findings->count; i++) {
+        status |= append_finding(&out, &rule_findings->items[i], options);
+        count_finding(totals, &rule_findings->items[i]);
+    }
+    bool written = write_buffer(session, &out, status == 0);
     ky_buf_free(&out);
+    return written;
+}
 
-    totals->errors += findings->errors;
-    totals->warnings += findings->warnings;
-    totals->lessons += book->lesson_count;
-    totals->risks += book->risk_count;
+/*
+ * Validate one input and print its findings. Returns false when it could
+ * not be read or checked, or memory ran out.
+ */
+static bool validate_file(cli_session *session, const char *path, const cli_options *options,
+                          validate_totals *totals)
+{
+    /* Warnings and errors are delivered even with --quiet, because they are findings. */
+    read_findings read = {.report = &session->report, .path = path};
+    ky_severity collect_from = session->report.min_severity < KY_SEV_WARNING
+                                 ? session->report.min_severity
+                                 : KY_SEV_WARNING;
+    ky_ctx_set_handler(session->ctx, collect_diag, collect_from, &read);
+    ky_book *book = read_book(session, path, options, &read);
+    ky_ctx_set_handler(session->ctx, cli_report_diag, session->report.min_severity,
+                       &session->report);
+
+    ky_findings *findings = NULL;
+    bool checked = false;
+    if (book) {
+        if (book->lesson_count == 0 && book->risk_count == 0) {
+            ky_loc loc = {.file = path};
+            add_read_finding(&read, RULE_NO_RECORDS, KY_SEV_WARNING, &loc,
+                             KY_("no lessons or risks found, so nothing was checked ('kyokun "
+                                 "inspect' shows how the input was read)"));
+        }
+        findings = check_book(session, book, path, options);
+        checked = findings != NULL;
+        totals->lessons += book->lesson_count;
+        totals->risks += book->risk_count;
+    }
+
+    bool ok = false;
+    if (read.out_of_memory)
+        cli_report_message(&session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+    else
+        ok = print_findings(session, &read, findings, options, totals) && checked;
+
     ky_findings_free(findings);
     ky_book_free(book);
-    return written;
+    read_findings_free(&read);
+    return ok;
 }
 
 /* Print "N errors, M warnings in L lessons, K risks" to standard error. */
@@ -296,7 +502,7 @@ int cli_cmd_validate(int argc, char **argv, const cli_options *globals)
     options.format_count = 0;
     unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
                      | CLI_ALLOW(CLI_OPT_STRICT) | CLI_ALLOW(CLI_OPT_FORMAT)
-                     | CLI_ALLOW(CLI_OPT_TITLE_MAX);
+                     | CLI_ALLOW(CLI_OPT_TITLE_MAX) | CLI_ALLOW(CLI_OPT_TITLE_MAX_WORDS);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "validate", stderr);
     if (status != CLI_EXIT_OK)
         goto done;

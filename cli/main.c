@@ -37,7 +37,7 @@ static const cli_command commands[] = {
     {"inspect", cli_cmd_inspect,
      KY_N_("show the sheets, recognised tables, header rows, column mapping and row counts")},
     {"dump", cli_cmd_dump, KY_N_("print one sheet's cells as CSV, as the reader sees them")},
-    {"validate", cli_cmd_validate, KY_N_("check lessons against the guide's rules")},
+    {"validate", cli_cmd_validate, KY_N_("check lessons and risks against the guide's rules")},
     {"plugins", cli_cmd_plugins, KY_N_("list the plugins found and the modules rejected")},
 };
 

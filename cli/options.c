@@ -44,6 +44,7 @@ static const option_spec option_specs[CLI_OPT_COUNT] = {
     [CLI_OPT_STRICT] = {"strict", 0, no_argument},
     [CLI_OPT_FORMAT] = {"format", 0, required_argument},
     [CLI_OPT_TITLE_MAX] = {"title-max", 0, required_argument},
+    [CLI_OPT_TITLE_MAX_WORDS] = {"title-max-words", 0, required_argument},
 };
 
 void cli_options_init(cli_options *options)
@@ -109,6 +110,15 @@ bool cli_parse_title_max(const char *text, int *out)
 {
     long value;
     if (!parse_positive_int(text, &value) || value < 1 || value > CLI_TITLE_MAX_LIMIT)
+        return false;
+    *out = (int)value;
+    return true;
+}
+
+bool cli_parse_title_max_words(const char *text, int *out)
+{
+    long value;
+    if (!parse_positive_int(text, &value) || value < 1 || value > CLI_TITLE_MAX_WORDS_LIMIT)
         return false;
     *out = (int)value;
     return true;
@@ -234,6 +244,15 @@ static bool apply_option(cli_options *options, int index, const char *value, con
             cli_usage_error(err, command,
                             KY_("invalid title length '%s': expected an integer from 1 to %d"),
                             value, CLI_TITLE_MAX_LIMIT);
+            return false;
+        }
+        break;
+    case CLI_OPT_TITLE_MAX_WORDS:
+        if (!cli_parse_title_max_words(value, &options->title_max_words)) {
+            cli_usage_error(err, command,
+                            KY_("invalid title word count '%s': expected an integer from 1 to "
+                                "%d"),
+                            value, CLI_TITLE_MAX_WORDS_LIMIT);
             return false;
         }
         break;

@@ -26,6 +26,8 @@ enum {
 #define CLI_THRESHOLD_MAX 25
 /** Largest --title-max; a title is meant to be short, so a larger limit is surely a typo. */
 #define CLI_TITLE_MAX_LIMIT 1000
+/** Largest --title-max-words, for the same reason. */
+#define CLI_TITLE_MAX_WORDS_LIMIT 200
 
 /** Options, as bits of a command's allowed set. */
 typedef enum cli_option {
@@ -48,6 +50,7 @@ typedef enum cli_option {
     CLI_OPT_STRICT,
     CLI_OPT_FORMAT,
     CLI_OPT_TITLE_MAX,
+    CLI_OPT_TITLE_MAX_WORDS,
     CLI_OPT_COUNT
 } cli_option;
 
@@ -87,6 +90,7 @@ typedef struct cli_options {
     bool strict;               /**< --strict: warnings fail the run too. */
     cli_findings_format findings_format; /**< --format */
     int title_max;             /**< --title-max, in characters; 0 until given. */
+    int title_max_words;       /**< --title-max-words, in words; 0 until given. */
     char **operands;           /**< Arguments that are not options (points into argv). */
     int operand_count;
 } cli_options;
@@ -121,6 +125,9 @@ bool cli_parse_threshold(const char *text, int *out);
 
 /** @brief Parse a maximum title length: an integer from 1 to CLI_TITLE_MAX_LIMIT. */
 bool cli_parse_title_max(const char *text, int *out);
+
+/** @brief Parse a maximum title length in words: an integer from 1 to CLI_TITLE_MAX_WORDS_LIMIT. */
+bool cli_parse_title_max_words(const char *text, int *out);
 
 /** @brief Parse a job count: a positive integer. */
 bool cli_parse_jobs(const char *text, int *out);

@@ -18,9 +18,26 @@
  * Endings that put a Japanese title in the negative form, which states what
  * not to do. The guide asks for titles in the positive form, ending in forms such as
  * すべし or する. Checked after trailing white space and 。！!．. are removed.
+ * The specific endings come first, so that the message quotes them. Any
+ * other title ending in ない (〜してはならない, 〜してはいけない, 〜できない)
+ * is negative too, unless it ends in an obligation listed below. An adjective
+ * ending such as 少ない is flagged as well, which is a known false positive.
  */
 static const char *const negative_endings[] = {
-    "しない", "するな", "ないこと", "ません", "べからず", "禁止",
+    "怠らない", "忘れない", "させない", "しない", "するな", "ないこと",
+    "ません", "べからず", "禁止", "ない",
+};
+
+/*
+ * Obligations, which state what to do although they end in ない or ません:
+ * 確認しなければならない is positive, while the prohibition 〜してはならない is
+ * not listed and stays negative. Each also matches with こと after it.
+ * 欠かせない ("indispensable") is listed because it praises what it names.
+ */
+static const char *const obligation_endings[] = {
+    "なければならない", "なくてはならない", "ねばならない", "なければいけない",
+    "なくてはいけない", "なければなりません", "なくてはなりません", "なければいけません",
+    "なくてはいけません", "欠かせない",
 };
 
 /*
@@ -35,13 +52,20 @@ static const char *const negative_openings[] = {
  * Phrases that blame a person instead of naming a cause behind the mistake.
  * A root cause of at most BLAME_MAX_CHARS characters made only of these
  * phrases, white space and punctuation is "not deep enough": the why-why
- * analysis stopped at the person. English phrases are compared without case.
+ * analysis stopped at the person. Each phrase may follow a person noun and
+ * の (作業者の不注意, 担当者のミス), and two phrases may be joined by による
+ * (不注意による操作ミス). English phrases are compared without case.
  */
 static const char *const blame_phrases[] = {
-    "担当者のミス", "担当者の確認不足", "作業者のミス", "人為ミス", "人為的ミス", "人的ミス",
-    "ヒューマンエラー", "確認不足", "操作ミス", "作業ミス", "うっかりミス", "不注意",
+    "人為ミス", "人為的ミス", "人的ミス", "ヒューマンエラー", "確認不足", "確認漏れ",
+    "操作ミス", "作業ミス", "うっかりミス", "ケアレスミス", "不注意", "注意不足", "ミス",
     "human error", "human mistake", "operator error", "operator mistake", "carelessness",
     "careless mistake",
+};
+
+/* The people a blame phrase names before の: 作業者の, 担当者の, オペレーターの. */
+static const char *const blamed_persons[] = {
+    "作業者", "作業員", "担当者", "運用担当者", "オペレーター", "オペレータ", "操作者",
 };
 
 /* A longer root cause names more than who made the mistake, so it is not flagged. */
@@ -75,7 +99,8 @@ enum {
 /*
  * Errors are the parts of the guide's lesson layout that are missing or
  * contradict each other. Warnings are style rules and text heuristics:
- * - The 40-character title limit is kyokun's reading of "short", not the guide's.
+ * - The 40-character and 12-word title limits are kyokun's reading of "short",
+ *   not the guide's.
  * - The negative-form and blame checks match words, so they can be wrong.
  * - Missing measures are a warning because the guide's own lesson G7 lists
  *   recurrence-prevention measures (再発防止策) only, with no preventive ones.
@@ -116,6 +141,7 @@ void ky_validate_options_init(ky_validate_options *options)
 {
     memset(options, 0, sizeof *options);
     options->title_max = KY_VALIDATE_TITLE_MAX_DEFAULT;
+    options->title_max_words = KY_VALIDATE_TITLE_MAX_WORDS_DEFAULT;
 }
 
 const ky_validate_rule *ky_validate_rules(size_t *count)
@@ -442,6 +468,24 @@ static void check_id(validation *v, size_t index)
     }
 }
 
+/* Return true when the first `len` bytes of `text` end with `suffix`. */
+static bool ends_with(const char *text, size_t len, const char *suffix)
+{
+    size_t suffix_len = strlen(suffix);
+    return suffix_len <= len && memcmp(text + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/* Return true when the first `len` bytes of `title` end in an obligation, with or without こと. */
+static bool ends_in_obligation(const char *title, size_t len)
+{
+    if (ends_with(title, len, "こと"))
+        len -= strlen("こと");
+    for (size_t i = 0; i < COUNT_OF(obligation_endings); i++)
+        if (ends_with(title, len, obligation_endings[i]))
+            return true;
+    return false;
+}
+
 /* Return the negative ending of a Japanese title, or NULL. */
 static const char *negative_ending(span title)
 {
@@ -456,11 +500,11 @@ static const char *negative_ending(span title)
             end = i + n;
         i += n;
     }
-    for (size_t i = 0; i < COUNT_OF(negative_endings); i++) {
-        size_t len = strlen(negative_endings[i]);
-        if (len <= end && memcmp(title.text + end - len, negative_endings[i], len) == 0)
+    if (ends_in_obligation(title.text, end))
+        return NULL;
+    for (size_t i = 0; i < COUNT_OF(negative_endings); i++)
+        if (ends_with(title.text, end, negative_endings[i]))
             return negative_endings[i];
-    }
     return NULL;
 }
 
@@ -479,6 +523,69 @@ static const char *negative_opening(span title)
     return NULL;
 }
 
+/* Return true when more than half of the letters of `s` are ASCII letters.
+ * Digits, white space and punctuation are not letters. */
+static bool is_mostly_ascii_letters(span s)
+{
+    size_t ascii = 0;
+    size_t other = 0;
+    for (size_t i = 0; i < s.len;) {
+        uint32_t cp;
+        i += decode(s.text + i, s.len - i, &cp);
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+            ascii++;
+        else if (cp >= 0x80 && !is_space(cp) && !is_punctuation(cp)
+                 && !(cp >= 0xFF10 && cp <= 0xFF19) /* full-width digits */)
+            other++;
+    }
+    return ascii > other;
+}
+
+/* Count the words of `s`: runs of non-space characters that are not only
+ * punctuation, so a lone dash between words is not a word. */
+static size_t count_words(span s)
+{
+    size_t words = 0;
+    bool in_word = false;
+    bool counted = false;
+    for (size_t i = 0; i < s.len;) {
+        uint32_t cp;
+        i += decode(s.text + i, s.len - i, &cp);
+        if (is_space(cp)) {
+            in_word = false;
+            continue;
+        }
+        if (!in_word) {
+            in_word = true;
+            counted = false;
+        }
+        if (!counted && !is_punctuation(cp)) {
+            words++;
+            counted = true;
+        }
+    }
+    return words;
+}
+
+/* Warn about a title longer than the maximum: in words for an English
+ * title, in characters for others. */
+static void check_title_length(validation *v, const ky_lesson *lesson, span title)
+{
+    if (is_mostly_ascii_letters(title)) {
+        size_t words = count_words(title);
+        if (v->options.title_max_words > 0 && words > v->options.title_max_words)
+            add_finding(v, RULE_TITLE_TOO_LONG, &lesson->origin, "title", lesson->id,
+                        KY_("the title has %zu words, more than the maximum of %zu"), words,
+                        v->options.title_max_words);
+        return;
+    }
+    size_t chars = count_chars(title);
+    if (v->options.title_max > 0 && chars > v->options.title_max)
+        add_finding(v, RULE_TITLE_TOO_LONG, &lesson->origin, "title", lesson->id,
+                    KY_("the title has %zu characters, more than the maximum of %zu"), chars,
+                    v->options.title_max);
+}
+
 static void check_title(validation *v, const ky_lesson *lesson)
 {
     span title = trim(lesson->title);
@@ -488,11 +595,7 @@ static void check_title(validation *v, const ky_lesson *lesson)
         return;
     }
 
-    size_t chars = count_chars(title);
-    if (v->options.title_max > 0 && chars > v->options.title_max)
-        add_finding(v, RULE_TITLE_TOO_LONG, &lesson->origin, "title", lesson->id,
-                    KY_("the title has %zu characters, more than the maximum of %zu"), chars,
-                    v->options.title_max);
+    check_title_length(v, lesson, title);
 
     const char *ending = negative_ending(title);
     const char *opening = ending ? NULL : negative_opening(title);
@@ -544,12 +647,42 @@ static void check_measures(validation *v, const ky_lesson *lesson)
                     "%s", KY_("the lesson has no preventive measures"));
 }
 
-/* Return true when the text is only blame phrases, white space and punctuation. */
+/* Return the bytes of the blame phrase at the start of `text`, or 0. */
+static size_t match_blame_phrase(const char *text, size_t len)
+{
+    for (size_t p = 0; p < COUNT_OF(blame_phrases); p++) {
+        size_t matched = match_phrase(text, len, blame_phrases[p]);
+        if (matched > 0)
+            return matched;
+    }
+    return 0;
+}
+
+/* Return the bytes of a person noun and の at the start of `text`, or 0. */
+static size_t match_blamed_person(const char *text, size_t len)
+{
+    static const char no[] = "の";
+    for (size_t p = 0; p < COUNT_OF(blamed_persons); p++) {
+        size_t matched = match_phrase(text, len, blamed_persons[p]);
+        if (matched > 0 && match_phrase(text + matched, len - matched, no) > 0)
+            return matched + strlen(no);
+    }
+    return 0;
+}
+
+/*
+ * Return true when the text is only blame phrases, white space and
+ * punctuation. A person noun with の must be followed by a phrase, and
+ * による may only join two phrases.
+ */
 static bool only_blames_person(span text)
 {
     if (text.len == 0 || count_chars(text) > BLAME_MAX_CHARS)
         return false;
+    static const char joiner[] = "による";
     size_t phrases = 0;
+    bool after_phrase = false; /* The last token was a phrase, so による may follow. */
+    bool needs_phrase = false; /* A person noun or による is waiting for its phrase. */
     for (size_t i = 0; i < text.len;) {
         uint32_t cp;
         size_t n = decode(text.text + i, text.len - i, &cp);
@@ -557,15 +690,25 @@ static bool only_blames_person(span text)
             i += n;
             continue;
         }
-        size_t matched = 0;
-        for (size_t p = 0; p < COUNT_OF(blame_phrases) && matched == 0; p++)
-            matched = match_phrase(text.text + i, text.len - i, blame_phrases[p]);
-        if (matched == 0)
+        const char *rest = text.text + i;
+        size_t rest_len = text.len - i;
+        size_t matched = match_blame_phrase(rest, rest_len);
+        if (matched > 0) {
+            phrases++;
+            after_phrase = true;
+            needs_phrase = false;
+        } else if (!needs_phrase && (matched = match_blamed_person(rest, rest_len)) > 0) {
+            after_phrase = false;
+            needs_phrase = true;
+        } else if (after_phrase && (matched = match_phrase(rest, rest_len, joiner)) > 0) {
+            after_phrase = false;
+            needs_phrase = true;
+        } else {
             return false;
-        phrases++;
+        }
         i += matched;
     }
-    return phrases > 0;
+    return phrases > 0 && !needs_phrase;
 }
 
 static void check_root_cause_depth(validation *v, const ky_lesson *lesson)

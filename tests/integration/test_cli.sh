@@ -100,7 +100,7 @@ contains "$tmp/err" "not supported yet" "-m"
 expect 2 "$KYOKUN" dump
 expect 2 "$KYOKUN" dump --sheet
 expect 1 "$KYOKUN" validate in.xlsx
-contains "$tmp/err" "in.xlsx" "validate of a missing input"
+contains "$tmp/out" "in.xlsx" "validate of a missing input"
 
 # --- plugins ----------------------------------------------------------------
 
@@ -125,6 +125,15 @@ printf 'id,text,note\n1,"a, b","say ""hi"""\n\n\n2,"two\r\nlines",障害\n' >"$t
 expect 0 "$KYOKUN" dump "$tmp/quoted.csv"
 cmp -s "$tmp/out" "$tmp/quoted.expected" \
     || fail "dump of quoted.csv: got $(od -c "$tmp/out" | head -20)"
+
+# An HTML table saved as .xls (Excel's "Web page", web-system exports): the
+# html reader takes it, with a rowspan shifting the next cell right.
+printf '<html><body><table><tr><th>id</th><th>件名</th><th>対応</th></tr>\n<tr><td x:num>1</td><td rowspan=2>ディスク<br>満杯</td><td>増設</td></tr>\n<tr><td>2</td><td>a&amp;b</td></tr></table></body></html>\n' \
+    >"$tmp/export.xls"
+printf 'id,件名,対応\n1,"ディスク\n満杯",増設\n2,,a&b\n' >"$tmp/export.expected"
+expect 0 "$KYOKUN" dump "$tmp/export.xls"
+cmp -s "$tmp/out" "$tmp/export.expected" \
+    || fail "dump of HTML named export.xls: got $(od -c "$tmp/out" | head -20)"
 
 issues="$KY_SHARED/corpus/calamine/issues.xlsx"
 printf '1,a\n2,b\n3,c\n' >"$tmp/issue2.expected"
@@ -266,6 +275,23 @@ contains "$tmp/err" "error: no table was recognised in any input, so nothing was
     "convert --merge of inputs with no table"
 [ -z "$(ls -A "$tmp/merged-empty")" ] \
     || fail "convert --merge wrote outputs with no table: $(ls "$tmp/merged-empty")"
+
+# Two inputs whose outputs share a base name: the second is not converted,
+# with one error naming both inputs instead of one error per output file.
+mkdir "$tmp/dup1" "$tmp/dup2"
+cp "$good" "$tmp/dup1/dup.csv"
+cp "$good" "$tmp/dup2/dup.csv"
+expect 1 "$KYOKUN" convert -o "$tmp/out-dup/" "$tmp/dup1/dup.csv" "$tmp/dup2/dup.csv"
+contains "$tmp/err" \
+    "error: $tmp/dup2/dup.csv was not converted: its outputs would overwrite those of $tmp/dup1/dup.csv. Give each input its own -o folder, or rename one of them" \
+    "an input whose outputs would overwrite another's"
+[ "$(grep -c 'was not converted' "$tmp/err")" -eq 1 ] \
+    || fail "the skipped input is reported more than once: $(cat "$tmp/err")"
+if grep -qF "dup2/dup.csv: " "$tmp/err"; then
+    fail "the skipped input got a summary line: $(cat "$tmp/err")"
+fi
+contains "$tmp/err" "$tmp/dup1/dup.csv: " "the first input's summary"
+[ -s "$tmp/out-dup/dup.stats.csv" ] || fail "the first of two inputs named dup.csv was not converted"
 
 # --- Japanese messages ------------------------------------------------------
 

@@ -3,6 +3,8 @@
 # errors, and --strict turns the warnings into a failure. The --format csv
 # output parses with Python's csv module. A generated workbook with one
 # flawed lesson or risk per rule reports exactly the expected rule ids.
+# Reading warnings and errors are findings that the summary counts, and a
+# problem that both the mapping and a rule report is listed once.
 set -euo pipefail
 
 : "${KYOKUN:?KYOKUN must name the kyokun binary to test}"
@@ -68,6 +70,29 @@ if grep -qF "[lesson.title-too-long]" "$tmp/out"; then
     fail "--title-max 50 still reports long titles: $(cat "$tmp/out")"
 fi
 
+# English titles are limited in words: 4 of the 5 titles of the English
+# sample have more than 12 words, and none of them is measured in characters.
+en_sample=$KY_SOURCE_DIR/samples/guide-case.en.xlsx
+expect 0 "$KYOKUN" validate "$en_sample"
+title_warnings=$(grep -cF "[lesson.title-too-long]" "$tmp/out" || true)
+[ "$title_warnings" -eq 4 ] || fail "expected 4 long English titles, got $title_warnings: $(cat "$tmp/out")"
+contains "$tmp/out" "the title has 15 words, more than the maximum of 12" "English title in words"
+if grep -qF "characters, more than" "$tmp/out"; then
+    fail "an English title was measured in characters: $(cat "$tmp/out")"
+fi
+expect 0 "$KYOKUN" validate --title-max-words 20 "$en_sample"
+if grep -qF "[lesson.title-too-long]" "$tmp/out"; then
+    fail "--title-max-words 20 still reports long titles: $(cat "$tmp/out")"
+fi
+
+# --- help --------------------------------------------------------------------
+
+expect 0 "$KYOKUN" validate --help
+contains "$tmp/out" "--title-max-words N" "--title-max-words in the help"
+contains "$tmp/out" "(default: 12)" "default word limit in the help"
+expect 0 "$KYOKUN" --help
+contains "$tmp/out" "check lessons and risks against the guide's rules" "command summary"
+
 # --- CSV output ---------------------------------------------------------------
 
 expect 0 "$KYOKUN" validate --format csv "$sample"
@@ -100,7 +125,64 @@ expect 2 "$KYOKUN" validate
 expect 2 "$KYOKUN" validate --format xml "$sample"
 contains "$tmp/err" "xml" "invalid --format"
 expect 2 "$KYOKUN" validate --title-max 0 "$sample"
+expect 2 "$KYOKUN" validate --title-max-words 0 "$sample"
+expect 2 "$KYOKUN" validate --title-max-words 201 "$sample"
+
+# --- reading problems are findings --------------------------------------------
+
+# A missing input is an error finding, counted in the summary.
 expect 1 "$KYOKUN" validate "$tmp/missing.xlsx"
+contains "$tmp/out" "error: [input.read-failed]" "missing input as a finding"
+contains "$tmp/err" "1 error, 0 warnings in 0 lessons, 0 risks" "summary of a missing input"
+
+# An unclosed quote stops the reading: one error, in text and CSV.
+expect 1 "$KYOKUN" validate "$KY_SOURCE_DIR/samples/bad/broken-quote.csv"
+contains "$tmp/out" "row 3, column D: error: [input.read-failed]" "unclosed quote as a finding"
+contains "$tmp/err" "1 error, 0 warnings" "summary counts the unclosed quote"
+expect 1 "$KYOKUN" validate --format csv "$KY_SOURCE_DIR/samples/bad/broken-quote.csv"
+contains "$tmp/out" "input.read-failed,error," "unclosed quote in the CSV"
+
+# Invalid levels are mapping warnings. The typed C that differs from A x B is
+# reported once, by risk.c-mismatch, and not again as mapping.risk-value-mismatch.
+bad_values=$KY_SOURCE_DIR/samples/bad/risk-bad-values.xlsx
+expect 1 "$KYOKUN" validate "$bad_values"
+contains "$tmp/out" 'E4: warning: [mapping.invalid-level] invalid level "高い"' "invalid level"
+contains "$tmp/out" "G6: error: [risk.c-mismatch]" "C mismatch"
+if grep -qF "mapping.risk-value-mismatch" "$tmp/out" "$tmp/err"; then
+    fail "the C mismatch is reported twice: $(cat "$tmp/out" "$tmp/err")"
+fi
+if grep -q "^kyokun: .*warning" "$tmp/err"; then
+    fail "reading warnings still go to standard error: $(cat "$tmp/err")"
+fi
+contains "$tmp/err" "1 error, 2 warnings in 0 lessons, 5 risks" "summary counts reading warnings"
+expect 1 "$KYOKUN" validate --format csv "$bad_values"
+"$python" - "$tmp/out" <<'EOF' || fail "reading warnings missing from the CSV"
+import csv
+import sys
+
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    records = list(csv.DictReader(f))
+found = sorted((r["rule"], r["severity"], r["row"]) for r in records)
+expected = [
+    ("mapping.invalid-level", "warning", "4"),
+    ("mapping.invalid-level", "warning", "5"),
+    ("risk.c-mismatch", "error", "6"),
+]
+if found != expected:
+    sys.exit(f"findings {found!r}, expected {expected!r}")
+EOF
+
+# --quiet keeps the reading warnings, because they are findings, but drops the summary.
+expect 1 "$KYOKUN" validate --quiet "$bad_values"
+contains "$tmp/out" "[mapping.invalid-level]" "reading warnings with --quiet"
+[ ! -s "$tmp/err" ] || fail "--quiet printed to standard error: $(cat "$tmp/err")"
+
+# An input with no table gives two warnings: the mapping's and validate's own.
+expect 0 "$KYOKUN" validate "$KY_SOURCE_DIR/samples/bad/no-header.xlsx"
+contains "$tmp/out" "warning: [mapping.no-header]" "no header row"
+contains "$tmp/out" "warning: [input.no-records]" "nothing checked"
+contains "$tmp/err" "0 errors, 2 warnings" "summary of an input with no table"
+expect 1 "$KYOKUN" validate --strict "$KY_SOURCE_DIR/samples/bad/no-header.xlsx"
 
 # --- one flawed record per rule ----------------------------------------------
 
@@ -124,12 +206,12 @@ flaws = [
     ("lesson.id-duplicate", {"id": "G1"}),
     ("lesson.title-missing", {"title": None}),
     ("lesson.title-too-long", {"title": "整" * 41}),
-    ("lesson.title-negative", {"title": "パッチの適用を後回しにしない"}),
+    ("lesson.title-negative", {"title": "再鑑を怠らない"}),
     ("lesson.problem-equals-cause", {"problem": "既知の不具合でメモリ資源が枯渇した。"}),
     ("lesson.direct-cause-missing", {"direct": None}),
     ("lesson.root-cause-missing", {"root": None}),
     ("lesson.measures-incomplete", {"preventive": None}),
-    ("lesson.root-cause-blames-person", {"root": "担当者のミス"}),
+    ("lesson.root-cause-blames-person", {"root": "作業者の不注意"}),
 ]
 wb = openpyxl.Workbook()
 ws = wb.active
@@ -180,10 +262,23 @@ if found != expected:
     sys.exit(f"rules and record ids {found!r}, expected {expected!r}")
 EOF
 
+# G3 repeats the ID of G1 in the same sheet, which the mapping reports as
+# mapping.duplicate-id. The check above finds it only once, as lesson.id-duplicate.
 # The text output of the same workbook names the flawed rows.
 expect 1 "$KYOKUN" validate "$tmp/flawed.xlsx"
 contains "$tmp/out" "[risk.c-mismatch]" "text output"
 contains "$tmp/out" "error: [lesson.id-missing]" "text output severity"
 contains "$tmp/err" "7 errors, 4 warnings in 12 lessons, 2 risks" "summary of the flawed workbook"
+if grep -qF "mapping." "$tmp/out" "$tmp/err"; then
+    fail "a mapping diagnostic repeats a rule's finding: $(cat "$tmp/out" "$tmp/err")"
+fi
+
+# --- Japanese summary ---------------------------------------------------------
+
+if locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$'; then
+    LANG=ja_JP.UTF-8 expect 0 "$KYOKUN" validate "$sample"
+    contains "$tmp/err" "教訓 5 件、リスク 9 件を検査しました: エラー 0 件、警告 2 件" \
+        "Japanese summary"
+fi
 
 echo "validate: all checks passed"

@@ -281,6 +281,7 @@ static void test_title_length__option_changes_maximum(void **state)
     ky_validate_options options;
     ky_validate_options_init(&options);
     assert_int_equal(options.title_max, 40);
+    assert_int_equal(options.title_max_words, 12);
 
     options.title_max = 20;
     assert_only_rule(validate(f, &options), "lesson.title-too-long", 1);
@@ -288,6 +289,73 @@ static void test_title_length__option_changes_maximum(void **state)
     assert_int_equal(validate(f, &options)->count, 0);
     options.title_max = 0;
     assert_int_equal(validate(f, &options)->count, 0);
+}
+
+/* Run the rules on one clean lesson with `title` and return the findings. */
+static const ky_findings *validate_title(fixture *f, const char *title,
+                                         const ky_validate_options *options)
+{
+    f->book->lesson_count = 0;
+    ky_lesson *lesson = add_clean_lesson(f, "G7");
+    set_text(&lesson->title, title);
+    return validate(f, options);
+}
+
+static void test_title_length__english_counts_words(void **state)
+{
+    fixture *f = *state;
+    /* 12 words in 89 characters: more than 40 characters, but not too long. */
+    const char *twelve = "Check fix information for all components, including other vendors' "
+                         "products, at intervals";
+    assert_int_equal(validate_title(f, twelve, NULL)->count, 0);
+
+    const char *thirteen = "Check fix information for all components, including other "
+                           "vendors' products, at short intervals";
+    const ky_findings *findings = validate_title(f, thirteen, NULL);
+    assert_only_rule(findings, "lesson.title-too-long", 1);
+    assert_non_null(strstr(findings->items[0].message, "13 words"));
+    assert_non_null(strstr(findings->items[0].message, "12"));
+}
+
+static void test_title_length__dashes_not_words(void **state)
+{
+    fixture *f = *state;
+    /* 12 words and two lone dashes, which are not words. */
+    const char *title = "Share failure information - quickly - between the provider and all of "
+                        "its users";
+    assert_int_equal(validate_title(f, title, NULL)->count, 0);
+}
+
+static void test_title_length__words_option(void **state)
+{
+    fixture *f = *state;
+    ky_validate_options options;
+    ky_validate_options_init(&options);
+    const char *title = "Restart network equipment regularly";
+
+    options.title_max_words = 3;
+    assert_only_rule(validate_title(f, title, &options), "lesson.title-too-long", 1);
+    options.title_max_words = 4;
+    assert_int_equal(validate_title(f, title, &options)->count, 0);
+    options.title_max_words = 0;
+    options.title_max = 1;
+    assert_int_equal(validate_title(f, title, &options)->count, 0);
+}
+
+static void test_title_length__japanese_with_ascii_counts_characters(void **state)
+{
+    fixture *f = *state;
+    ky_validate_options options;
+    ky_validate_options_init(&options);
+    /* 3 ASCII letters and 21 other letters: counted in characters (25 with the space). */
+    const char *title = "AWS の障害時に利用者と連絡できる体制を整備する";
+
+    options.title_max = 24;
+    const ky_findings *findings = validate_title(f, title, &options);
+    assert_only_rule(findings, "lesson.title-too-long", 1);
+    assert_non_null(strstr(findings->items[0].message, "25 characters"));
+    options.title_max = 25;
+    assert_int_equal(validate_title(f, title, &options)->count, 0);
 }
 
 static void test_title_negative__japanese_endings(void **state)
@@ -301,6 +369,12 @@ static void test_title_negative__japanese_endings(void **state)
         "本番環境で試すべからず",
         "手順書のない作業は禁止",
         "手順書のない作業は禁止。！ ",
+        "再鑑を怠らない",
+        "切替手順の確認を忘れない。",
+        "同じ障害を再発させない",
+        "本番環境で直接作業してはならない",
+        "手順書なしで作業してはいけない",
+        "承認なしに変更できない",
     };
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
         f->book->lesson_count = 0;
@@ -311,6 +385,41 @@ static void test_title_negative__japanese_endings(void **state)
         assert_only_rule(findings, "lesson.title-negative", 1);
         assert_int_equal(findings->items[0].severity, KY_SEV_WARNING);
     }
+}
+
+static void test_title_negative__message_quotes_ending(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *title;
+        const char *quoted;
+    } cases[] = {
+        {"再鑑を怠らない", "'怠らない'"},
+        {"切替手順の確認を忘れない", "'忘れない'"},
+        {"同じ障害を再発させない", "'させない'"},
+        {"本番環境で直接作業してはならない", "'ない'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_findings *findings = validate_title(f, cases[i].title, NULL);
+        assert_only_rule(findings, "lesson.title-negative", 1);
+        assert_non_null(strstr(findings->items[0].message, cases[i].quoted));
+    }
+}
+
+static void test_title_negative__obligations_pass(void **state)
+{
+    fixture *f = *state;
+    static const char *const titles[] = {
+        "修正情報を確認しなければならない",
+        "二人で確認しなくてはならない。",
+        "切替手順を訓練せねばならない",
+        "手順書を作らなければいけない",
+        "手順書を作らなければなりません",
+        "確認しなければならないこと",
+        "定期的なバックアップが欠かせない",
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        assert_int_equal(validate_title(f, titles[i], NULL)->count, 0);
 }
 
 static void test_title_negative__english_openings(void **state)
@@ -438,6 +547,8 @@ static void test_root_cause_blames_person__short_phrases(void **state)
     static const char *const causes[] = {
         "担当者のミス", "人為ミス。", "ヒューマンエラー", "確認不足", "（確認不足）",
         "Human error.", "operator error", "Carelessness", "担当者のミス・確認不足",
+        "作業者の不注意", "作業者の不注意。", "オペレーターのミス", "担当者の確認不足",
+        "運用担当者の注意不足", "不注意による操作ミス", "作業員の確認漏れ",
     };
     for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
         f->book->lesson_count = 0;
@@ -457,6 +568,13 @@ static void test_root_cause_blames_person__deeper_causes_pass(void **state)
         /* The text names more than the person. */
         "確認不足を防ぐ手順がなかった",
         "human error in an untested script",
+        "作業者の教育計画がなかった",
+        "設定値のミスマッチ",
+        /* A person noun without a blame phrase after it. */
+        "作業者の",
+        "担当者",
+        /* による only joins two phrases. */
+        "不注意による",
         /* 25 characters of blame phrases: longer than the 20-character limit. */
         "ヒューマンエラー、担当者のミス、確認不足、人為ミス",
     };
@@ -565,7 +683,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_title_length__surrounding_space_not_counted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_title_length__option_changes_maximum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_length__english_counts_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_length__dashes_not_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_length__words_option, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_length__japanese_with_ascii_counts_characters,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_negative__japanese_endings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_negative__message_quotes_ending, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_title_negative__obligations_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_negative__english_openings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_negative__positive_forms_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_problem_equals_cause__direct_cause, setup, teardown),

@@ -21,6 +21,9 @@ extern "C" {
 /** Default maximum length of a lesson title, in characters (Unicode code points). */
 #define KY_VALIDATE_TITLE_MAX_DEFAULT 40
 
+/** Default maximum length of a title made mostly of ASCII letters, in words. */
+#define KY_VALIDATE_TITLE_MAX_WORDS_DEFAULT 12
+
 /** A rule that ky_validate_book() checks. */
 typedef struct ky_validate_rule {
     const char *id;       /**< Stable ASCII id such as "lesson.id-missing". */
@@ -30,7 +33,12 @@ typedef struct ky_validate_rule {
 
 /** Options of ky_validate_book(); set the defaults with ky_validate_options_init(). */
 typedef struct ky_validate_options {
-    size_t title_max; /**< Maximum title length in characters; 0 turns the check off. */
+    /** Maximum length in characters of a title that is not mostly ASCII letters
+        (Japanese titles); 0 turns the check off for those titles. */
+    size_t title_max;
+    /** Maximum length in words of a title whose letters are mostly ASCII
+        (English titles); 0 turns the check off for those titles. */
+    size_t title_max_words;
 } ky_validate_options;
 
 /** One rule broken by one lesson or risk. Every string is owned by the ky_findings. */
@@ -54,7 +62,10 @@ typedef struct ky_findings {
     size_t warnings; /**< Findings with severity KY_SEV_WARNING. */
 } ky_findings;
 
-/** @brief Set the defaults: titles of at most KY_VALIDATE_TITLE_MAX_DEFAULT characters. */
+/**
+ * @brief Set the defaults: titles of at most KY_VALIDATE_TITLE_MAX_DEFAULT
+ *        characters, or KY_VALIDATE_TITLE_MAX_WORDS_DEFAULT words for English titles.
+ */
 KY_EXPORT void ky_validate_options_init(ky_validate_options *options);
 
 /**
@@ -73,6 +84,13 @@ KY_EXPORT const ky_validate_rule *ky_validate_rules(size_t *count);
  * "lesson.direct-cause-missing", "lesson.root-cause-missing",
  * "lesson.measures-incomplete" and "lesson.root-cause-blames-person".
  * Risk rule: "risk.c-mismatch". ky_validate_rules() lists each with its severity.
+ * A title counts as English when more than half of its letters are ASCII
+ * letters. Its length is then counted in words (runs of non-space
+ * characters with at least one letter or digit), else in characters.
+ * The mapping also warns about a typed C that differs from A x B
+ * ("mapping.risk-value-mismatch") and about a lesson ID repeated in one
+ * sheet ("mapping.duplicate-id"). These rules check books built without
+ * the mapping too, so a caller that shows both should drop one of them.
  * The column of a finding comes from the book's sheet reports. It is 0 when
  * the book has no report for the record's sheet or the field was not mapped.
  *
