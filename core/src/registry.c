@@ -656,7 +656,8 @@ void ky_read_options_init(ky_read_options *options)
 {
     memset(options, 0, sizeof *options);
     options->version = KY_READ_OPTIONS_VERSION;
-    /* Real incident workbooks are a few MB; these caps stop zip bombs early. */
+    /* The caps accept a sheet of several hundred MB of repeated rows, which real
+     * exports produce, and stop a zip bomb once it inflates past them. */
     options->max_entry_size = (uint64_t)1 << 30;
     options->max_total_size = (uint64_t)4 << 30;
 }
