@@ -103,14 +103,6 @@ static void KY_PRINTF(5, 6) warn_at(sheet_state *state, const char *code, uint64
     va_end(args);
 }
 
-/* Format a 0-based cell position as "B3" for messages. */
-static char *cell_name(uint64_t row, uint64_t col, char out[24])
-{
-    char letters[8];
-    snprintf(out, 24, "%s%llu", ky_col_name((uint32_t)col, letters), (unsigned long long)row + 1);
-    return out;
-}
-
 /* Handle a sink callback's return value: 0 to go on, KY_SINK_STOP, or a negative status. */
 static int sink_result(sheet_state *state, int rc)
 {
@@ -199,11 +191,10 @@ static int append_spaces(sheet_state *state, uint64_t col)
 
     if (count > MAX_GENERATED_SPACES - state->generated_spaces) {
         if (!state->warned_spaces) {
-            char name[24];
             warn_at(state, "ods.too-many-spaces", state->row, col,
-                    KY_("cell %s: text:s elements add more than %zu spaces to the row; the "
-                        "rest are left out"),
-                    cell_name(state->row, col, name), MAX_GENERATED_SPACES);
+                    KY_("text:s elements add more than %zu spaces to the row; the rest are "
+                        "left out"),
+                    MAX_GENERATED_SPACES);
         }
         state->warned_spaces = true;
         count = MAX_GENERATED_SPACES - state->generated_spaces;
@@ -488,7 +479,6 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
     out->cell.flags = attrs->has_formula ? KY_CELL_FORMULA : 0;
     const char *type = attrs->value_type;
     const char *displayed = buf_text(&state->text);
-    char name[24]; /* filled by cell_name() only when a warning needs it */
 
     const char *error = formula_error(state, attrs);
     if (error) {
@@ -505,8 +495,8 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
             return;
         }
         warn_at(state, "ods.bad-number", state->row, col,
-                KY_("cell %s: office:value \"%s\" is not a number; the displayed text is kept"),
-                cell_name(state->row, col, name), buf_text(&state->number_value));
+                KY_("office:value \"%s\" is not a number; the displayed text is kept"),
+                buf_text(&state->number_value));
     } else if (strcmp(type, "date") == 0) {
         double serial;
         ky_date_kind kind;
@@ -522,9 +512,9 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
             return;
         }
         warn_at(state, "ods.bad-date", state->row, col,
-                KY_("cell %s: office:date-value \"%s\" is not an ISO 8601 date; the displayed "
-                    "text is kept"),
-                cell_name(state->row, col, name), value);
+                KY_("office:date-value \"%s\" is not an ISO 8601 date; the displayed text "
+                    "is kept"),
+                value);
     } else if (strcmp(type, "time") == 0) {
         double days;
         const char *value = buf_text(&state->date_value);
@@ -541,9 +531,9 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
             return;
         }
         warn_at(state, "ods.bad-time", state->row, col,
-                KY_("cell %s: office:time-value \"%s\" is not an ISO 8601 duration such as "
+                KY_("office:time-value \"%s\" is not an ISO 8601 duration such as "
                     "PT10H30M00S; the displayed text is kept"),
-                cell_name(state->row, col, name), value);
+                value);
     } else if (strcmp(type, "boolean") == 0) {
         const char *value = buf_text(&state->boolean_value);
         bool is_true = strcmp(value, "true") == 0 || strcmp(value, "1") == 0;
@@ -555,9 +545,9 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
             return;
         }
         warn_at(state, "ods.bad-boolean", state->row, col,
-                KY_("cell %s: office:boolean-value \"%s\" is not true or false; the displayed "
-                    "text is kept"),
-                cell_name(state->row, col, name), value);
+                KY_("office:boolean-value \"%s\" is not true or false; the displayed text "
+                    "is kept"),
+                value);
     } else if (strcmp(type, "string") == 0) {
         const char *text = attrs->has_string ? buf_text(&state->string_value) : displayed;
         /* An empty string is a value only as a formula's result. */
@@ -566,8 +556,7 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         return;
     } else if (type[0] != '\0') {
         warn_at(state, "ods.unknown-value-type", state->row, col,
-                KY_("cell %s: unknown office:value-type \"%s\"; the displayed text is kept"),
-                cell_name(state->row, col, name), type);
+                KY_("unknown office:value-type \"%s\"; the displayed text is kept"), type);
     }
 
     /* No usable typed value: the displayed text, if any, is the value. */
@@ -577,10 +566,9 @@ static void cell_value_of(sheet_state *state, const cell_attrs *attrs, uint64_t 
         return;
     }
     if (attrs->has_formula) {
-        warn_at(state, "ods.formula-no-value", state->row, col,
-                KY_("cell %s: formula with no cached result (kyokun does not calculate "
-                    "formulas; recalculate and save the file in LibreOffice)"),
-                cell_name(state->row, col, name));
+        warn_at(state, "ods.formula-no-value", state->row, col, "%s",
+                KY_("formula with no cached result (kyokun does not calculate formulas; "
+                    "recalculate and save the file in LibreOffice)"));
         out->cell.type = KY_CELL_EMPTY;
         out->cell.flags |= KY_CELL_NO_CACHED;
         out->present = true;

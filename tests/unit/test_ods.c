@@ -183,6 +183,35 @@ static void test_ods_text__spaces(void **state)
     recorder_free(&rec);
 }
 
+/* text:s spaces beyond 16,777,216 in one row are left out, with one warning. */
+static void test_ods_text__too_many_spaces(void **state)
+{
+    (void)state;
+    recorder rec;
+    read_content(&rec, ONE_TABLE(ROW(
+        CELL("a")
+        CELL("<text:s text:c=\"16777210\"/>")
+        CELL("<text:s text:c=\"10\"/>b<text:s text:c=\"10\"/>"))));
+    check_cell(&rec, 0, "A1", KY_CELL_TEXT, "a");
+    const recorded_cell *spaces = find_cell(&rec, 0, "B1");
+    assert_non_null(spaces);
+    assert_int_equal(strlen(spaces->text), 16777210);
+    /* C1 gets the 6 spaces left under the limit, and its second text:s none. */
+    const recorded_cell *cell = find_cell(&rec, 0, "C1");
+    assert_non_null(cell);
+    assert_string_equal(cell->text, "      b");
+
+    /* One warning, located at C1 (row 1, column 3). The location names the
+       cell, so the message does not repeat it. */
+    const char *first = strstr(rec.diags.data,
+                               "ods.too-many-spaces 1 3 text:s elements add more than "
+                               "16777216 spaces to the row; the rest are left out\n");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "ods.too-many-spaces"));
+    assert_null(strstr(rec.diags.data, "C1"));
+    recorder_free(&rec);
+}
+
 /* Paragraphs join with LF; text:line-break and text:tab give LF and TAB. */
 static void test_ods_text__line_breaks(void **state)
 {
@@ -405,7 +434,11 @@ static void test_ods_values__types(void **state)
         "<table:table-cell><text:p>no type</text:p></table:table-cell>"
         "<table:table-cell office:value-type=\"float\" office:value=\"1e400\">"
         "<text:p>huge</text:p></table:table-cell>"
-        "<table:table-cell office:value-type=\"string\"><text:p/></table:table-cell>")));
+        "<table:table-cell office:value-type=\"string\"><text:p/></table:table-cell>"
+        "<table:table-cell office:value-type=\"boolean\" office:boolean-value=\"maybe\">"
+        "<text:p>vielleicht</text:p></table:table-cell>"
+        "<table:table-cell office:value-type=\"fraction\" office:value=\"0.5\">"
+        "<text:p>1/2</text:p></table:table-cell>")));
     check_cell(&rec, 0, "A1", KY_CELL_NUMBER, "1.2345");
     check_cell(&rec, 0, "B1", KY_CELL_NUMBER, "0.25");
     check_cell(&rec, 0, "C1", KY_CELL_NUMBER, "-1500");
@@ -415,9 +448,24 @@ static void test_ods_values__types(void **state)
     check_cell(&rec, 0, "G1", KY_CELL_TEXT, "no type");
     /* An unreadable number keeps its displayed text and warns. */
     check_cell(&rec, 0, "H1", KY_CELL_TEXT, "huge");
-    assert_non_null(strstr(rec.diags.data, "ods.bad-number 1 8"));
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.bad-number 1 8 office:value \"1e400\" is not a number; "
+                           "the displayed text is kept\n"));
     /* An empty string that no formula produced is no value. */
     assert_null(find_cell(&rec, 0, "I1"));
+    /* An invalid boolean and an unknown value type also keep the displayed text. */
+    check_cell(&rec, 0, "J1", KY_CELL_TEXT, "vielleicht");
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.bad-boolean 1 10 office:boolean-value \"maybe\" is not true "
+                           "or false; the displayed text is kept\n"));
+    check_cell(&rec, 0, "K1", KY_CELL_TEXT, "1/2");
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.unknown-value-type 1 11 unknown office:value-type "
+                           "\"fraction\"; the displayed text is kept\n"));
+    /* The location names each cell, so the messages do not repeat it. */
+    assert_null(strstr(rec.diags.data, "H1"));
+    assert_null(strstr(rec.diags.data, "J1"));
+    assert_null(strstr(rec.diags.data, "K1"));
     recorder_free(&rec);
 }
 
@@ -457,10 +505,19 @@ static void test_ods_values__dates_and_durations(void **state)
     /* Invalid values keep the displayed text, each with a warning. */
     check_cell(&rec, 0, "A3", KY_CELL_TEXT, "x");
     check_cell(&rec, 0, "D3", KY_CELL_TEXT, "x");
-    assert_non_null(strstr(rec.diags.data, "ods.bad-date 3 1"));
-    assert_non_null(strstr(rec.diags.data, "ods.bad-time 3 2"));
-    assert_non_null(strstr(rec.diags.data, "ods.bad-time 3 3"));
-    assert_non_null(strstr(rec.diags.data, "ods.bad-time 3 4"));
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.bad-date 3 1 office:date-value \"2021-13-01\" is not an "
+                           "ISO 8601 date; the displayed text is kept\n"));
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.bad-time 3 2 office:time-value \"10:10\" is not an ISO 8601 "
+                           "duration such as PT10H30M00S; the displayed text is kept\n"));
+    assert_non_null(strstr(rec.diags.data, "ods.bad-time 3 3 office:time-value \"PT\" "));
+    assert_non_null(strstr(rec.diags.data, "ods.bad-time 3 4 office:time-value \"P1Y\" "));
+    /* The location names each cell, so the messages do not repeat it. */
+    assert_null(strstr(rec.diags.data, "A3"));
+    assert_null(strstr(rec.diags.data, "B3"));
+    assert_null(strstr(rec.diags.data, "C3"));
+    assert_null(strstr(rec.diags.data, "D3"));
     recorder_free(&rec);
 }
 
@@ -549,7 +606,12 @@ static void test_ods_values__formulas_and_errors(void **state)
     assert_non_null(cell);
     assert_int_equal(cell->type, KY_CELL_EMPTY);
     assert_true(cell->flags & KY_CELL_NO_CACHED);
-    assert_non_null(strstr(rec.diags.data, "ods.formula-no-value 3 1"));
+    /* The location names A3 (row 3, column 1), so the message does not repeat it. */
+    assert_non_null(strstr(rec.diags.data,
+                           "ods.formula-no-value 3 1 formula with no cached result (kyokun "
+                           "does not calculate formulas; recalculate and save the file in "
+                           "LibreOffice)\n"));
+    assert_null(strstr(rec.diags.data, "A3"));
     recorder_free(&rec);
 }
 
@@ -947,6 +1009,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ods_text__spaces),
+        cmocka_unit_test(test_ods_text__too_many_spaces),
         cmocka_unit_test(test_ods_text__line_breaks),
         cmocka_unit_test(test_ods_text__white_space_collapsed),
         cmocka_unit_test(test_ods_text__annotations_left_out),
