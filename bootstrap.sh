@@ -13,7 +13,7 @@ packages=(
     libxlsxwriter-dev libxml2-dev libzip-dev libcmocka-dev
     # tests: independent readers of our outputs and the Japanese locale
     python3 python3-openpyxl jing libreoffice-writer-nogui libreoffice-calc-nogui
-    poppler-utils fonts-noto-cjk unzip zip locales
+    poppler-utils fonts-noto-cjk unzip zip locales groff-base
 )
 
 missing=()
