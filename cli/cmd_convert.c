@@ -86,6 +86,15 @@ static void print_help(FILE *out, const char *plugin_dir)
               "                      that is set starts with \"ja\", else en)\n"
               "      --threshold N   risk value (A x B, 1-25) from which a risk needs a\n"
               "                      response (default: 5)\n"
+              "      --output-encoding ENC  encoding of CSV outputs (stats): utf-8,\n"
+              "                      utf-8-bom (UTF-8 that Excel recognises) or cp932 (for\n"
+              "                      Excel on Japanese Windows; a character CP932 cannot\n"
+              "                      represent is an error) (default: utf-8)\n"
+              "      --excel-safe    in CSV outputs (stats), put ' before text that starts\n"
+              "                      with =, +, -, @ (half- or full-width), TAB or CR, so\n"
+              "                      that Excel does not run it as a formula; numbers are\n"
+              "                      not changed (default: on)\n"
+              "      --no-excel-safe write such text unchanged\n"
               "\n"
               "Input:\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
@@ -468,6 +477,8 @@ static bool write_outputs(convert_run *run, const ky_book *book, const char *inp
         ky_write_options write_options;
         ky_write_options_init(&write_options);
         write_options.lang = run->options->lang;
+        write_options.output_encoding = run->options->output_encoding;
+        write_options.excel_safe = run->options->excel_safe;
         int status = ky_registry_write(session->ctx, targets[i].plugin, book, &write_options,
                                        targets[i].path);
         if (status < 0) {
@@ -591,7 +602,9 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
                      | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
                      | CLI_ALLOW(CLI_OPT_MAPPING) | CLI_ALLOW(CLI_OPT_THRESHOLD)
                      | CLI_ALLOW(CLI_OPT_LANG) | CLI_ALLOW(CLI_OPT_JOBS)
-                     | CLI_ALLOW(CLI_OPT_MERGE) | CLI_ALLOW(CLI_OPT_FORCE);
+                     | CLI_ALLOW(CLI_OPT_MERGE) | CLI_ALLOW(CLI_OPT_FORCE)
+                     | CLI_ALLOW(CLI_OPT_OUTPUT_ENCODING) | CLI_ALLOW(CLI_OPT_EXCEL_SAFE)
+                     | CLI_ALLOW(CLI_OPT_NO_EXCEL_SAFE);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "convert", stderr);
     if (status != CLI_EXIT_OK)
         goto done;

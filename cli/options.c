@@ -45,6 +45,9 @@ static const option_spec option_specs[CLI_OPT_COUNT] = {
     [CLI_OPT_FORMAT] = {"format", 0, required_argument},
     [CLI_OPT_TITLE_MAX] = {"title-max", 0, required_argument},
     [CLI_OPT_TITLE_MAX_WORDS] = {"title-max-words", 0, required_argument},
+    [CLI_OPT_OUTPUT_ENCODING] = {"output-encoding", 0, required_argument},
+    [CLI_OPT_EXCEL_SAFE] = {"excel-safe", 0, no_argument},
+    [CLI_OPT_NO_EXCEL_SAFE] = {"no-excel-safe", 0, no_argument},
 };
 
 void cli_options_init(cli_options *options)
@@ -53,6 +56,7 @@ void cli_options_init(cli_options *options)
     options->threshold = CLI_THRESHOLD_DEFAULT;
     options->jobs = 1;
     options->lang = cli_locale_lang();
+    options->excel_safe = -1;
 }
 
 void cli_options_free(cli_options *options)
@@ -131,6 +135,18 @@ bool cli_parse_jobs(const char *text, int *out)
         return false;
     *out = (int)value;
     return true;
+}
+
+bool cli_parse_output_encoding(const char *text, const char **out)
+{
+    static const char *const names[] = {"utf-8", "utf-8-bom", "cp932"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(text, names[i]) == 0) {
+            *out = names[i];
+            return true;
+        }
+    }
+    return false;
 }
 
 bool cli_parse_lang(const char *text, ky_lang *out)
@@ -228,6 +244,17 @@ static bool apply_option(cli_options *options, int index, const char *value, con
     case CLI_OPT_FORCE: options->force = true; break;
     case CLI_OPT_SHEET: options->sheet = value; break;
     case CLI_OPT_STRICT: options->strict = true; break;
+    case CLI_OPT_EXCEL_SAFE: options->excel_safe = 1; break;
+    case CLI_OPT_NO_EXCEL_SAFE: options->excel_safe = 0; break;
+    case CLI_OPT_OUTPUT_ENCODING:
+        if (!cli_parse_output_encoding(value, &options->output_encoding)) {
+            cli_usage_error(err, command,
+                            KY_("invalid output encoding '%s': expected utf-8, utf-8-bom or "
+                                "cp932"),
+                            value);
+            return false;
+        }
+        break;
     case CLI_OPT_FORMAT:
         if (strcasecmp(value, "text") == 0) {
             options->findings_format = CLI_FINDINGS_TEXT;

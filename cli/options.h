@@ -51,6 +51,9 @@ typedef enum cli_option {
     CLI_OPT_FORMAT,
     CLI_OPT_TITLE_MAX,
     CLI_OPT_TITLE_MAX_WORDS,
+    CLI_OPT_OUTPUT_ENCODING,
+    CLI_OPT_EXCEL_SAFE,
+    CLI_OPT_NO_EXCEL_SAFE,
     CLI_OPT_COUNT
 } cli_option;
 
@@ -91,11 +94,16 @@ typedef struct cli_options {
     cli_findings_format findings_format; /**< --format */
     int title_max;             /**< --title-max, in characters; 0 until given. */
     int title_max_words;       /**< --title-max-words, in words; 0 until given. */
+    const char *output_encoding; /**< --output-encoding, lower case; NULL until given. */
+    int excel_safe;            /**< --excel-safe 1, --no-excel-safe 0, -1 until given. */
     char **operands;           /**< Arguments that are not options (points into argv). */
     int operand_count;
 } cli_options;
 
-/** @brief Set the defaults: threshold 5, one job, labels in the locale's language. */
+/**
+ * @brief Set the defaults: threshold 5, one job, labels in the locale's
+ *        language, the output plugins' default encoding and formula guard.
+ */
 void cli_options_init(cli_options *options);
 
 /** @brief Free what parsing allocated. Call cli_options_init() before parsing into it again. */
@@ -131,6 +139,12 @@ bool cli_parse_title_max_words(const char *text, int *out);
 
 /** @brief Parse a job count: a positive integer. */
 bool cli_parse_jobs(const char *text, int *out);
+
+/**
+ * @brief Parse a CSV output encoding: "utf-8", "utf-8-bom" or "cp932"
+ *        (case-insensitive). *out receives the lower-case name.
+ */
+bool cli_parse_output_encoding(const char *text, const char **out);
 
 /** @brief Parse "ja" or "en" (case-insensitive). */
 bool cli_parse_lang(const char *text, ky_lang *out);

@@ -667,6 +667,7 @@ void ky_write_options_init(ky_write_options *options)
     memset(options, 0, sizeof *options);
     options->version = KY_WRITE_OPTIONS_VERSION;
     options->lang = KY_LANG_JA;
+    options->excel_safe = -1;
     options->timestamp = (int64_t)time(NULL);
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {

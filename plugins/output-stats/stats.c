@@ -25,14 +25,21 @@
  *   same causes are written in another language, never changes a class.
  * - damage_yen and effort_person_months are the sums of the known values of
  *   the group, in plain decimal notation; empty when no value is known.
- * - Keys that start like a formula (=, +, -, @ and their full-width forms)
- *   get a leading "'" so that spreadsheet programs show them as text.
+ * - Keys that start like a formula (=, +, -, @, TAB, CR and the full-width
+ *   forms of the first four) get a leading "'" so that spreadsheet programs
+ *   show them as text. ky_write_options.excel_safe = 0 turns this off.
+ *   Numbers are never changed.
+ * - ky_write_options.output_encoding selects the bytes: "utf-8" (the
+ *   default), "utf-8-bom" (EF BB BF first, so that Excel reads it as UTF-8)
+ *   or "cp932" (for Excel on Japanese Windows). A character that CP932
+ *   cannot represent fails the write with KY_EUNSUPPORTED.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "formats/ky_csv.h"
 #include "kyokun/i18n.h"
@@ -45,6 +52,20 @@
 /* Header of the table. Column names are not translated, so that scripts can rely on them. */
 #define STATS_HEADER \
     "axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months"
+
+/* Byte encodings of the output file. */
+typedef enum stats_encoding {
+    STATS_UTF8 = 0,
+    STATS_UTF8_BOM = 1,
+    STATS_CP932 = 2
+} stats_encoding;
+
+/* Output settings resolved from ky_write_options. */
+typedef struct stats_settings {
+    stats_encoding encoding;
+    bool excel_safe;
+    const char *blank_key;
+} stats_settings;
 
 /* The main cause of one incident, trimmed, pointing into the book. */
 typedef struct stats_key {
@@ -210,15 +231,17 @@ static char abc_class(size_t before, size_t total)
 
 /* Append one table row. `abc` is the class of the row's tie group. */
 static int append_row(ky_buf *out, const stats_group *group, size_t before, size_t total,
-                      char abc, const char *blank_key)
+                      char abc, const stats_settings *settings)
 {
-    const char *key = group->key.len ? group->key.text : blank_key;
-    size_t key_len = group->key.len ? group->key.len : strlen(blank_key);
+    const char *key = group->key.len ? group->key.text : settings->blank_key;
+    size_t key_len = group->key.len ? group->key.len : strlen(settings->blank_key);
     size_t cumulative = before + group->count;
 
     int rc = ky_buf_puts(out, "main_cause,");
-    if (rc == 0)
+    if (rc == 0 && settings->excel_safe)
         rc = ky_csv_append_text_field(out, key, key_len, ',');
+    else if (rc == 0)
+        rc = ky_csv_append_field(out, key, key_len, ',');
     if (rc == 0)
         rc = ky_buf_printf(out, ",%zu,%.4f,%.4f,%c,", group->count,
                            (double)group->count / (double)total,
@@ -234,20 +257,34 @@ static int append_row(ky_buf *out, const stats_group *group, size_t before, size
     return rc;
 }
 
-/* Build the whole CSV text in `out`. */
-static int build_table(const ky_book *book, const ky_write_options *options, ky_buf *out)
+/*
+ * Build the whole CSV text in UTF-8 in `out`. On success *record_ends_out
+ * receives the end offset of each of the *record_count_out records (the
+ * header first), so that a conversion error can name its row, and the
+ * caller frees it.
+ */
+static int build_table(const ky_book *book, const stats_settings *settings, ky_buf *out,
+                       size_t **record_ends_out, size_t *record_count_out)
 {
-    const char *blank_key = options->lang == KY_LANG_EN ? "(blank)" : "(未記入)";
     stats_group *groups;
     size_t count;
 
+    *record_ends_out = NULL;
+    *record_count_out = 0;
     int rc = group_incidents(book, &groups, &count);
     if (rc < 0)
         return rc;
 
+    size_t *record_ends = malloc((count + 1) * sizeof *record_ends);
+    if (!record_ends) {
+        free(groups);
+        return KY_ENOMEM;
+    }
+
     rc = ky_buf_puts(out, STATS_HEADER);
     if (rc == 0)
         rc = ky_csv_end_record(out, KY_CSV_CRLF);
+    record_ends[0] = out->len;
 
     /* Groups are sorted by count, so each tie group is a run of rows. */
     size_t total = book->incident_count;
@@ -256,10 +293,88 @@ static int build_table(const ky_book *book, const ky_write_options *options, ky_
     for (size_t i = 0; i < count && rc == 0; i++) {
         if (i == 0 || groups[i].count != groups[i - 1].count)
             abc = abc_class(before, total);
-        rc = append_row(out, &groups[i], before, total, abc, blank_key);
+        rc = append_row(out, &groups[i], before, total, abc, settings);
         before += groups[i].count;
+        record_ends[i + 1] = out->len;
     }
     free(groups);
+    if (rc < 0) {
+        free(record_ends);
+        return rc;
+    }
+    *record_ends_out = record_ends;
+    *record_count_out = count + 1;
+    return 0;
+}
+
+/*
+ * Resolve the encoding and the formula guard from `options`. Returns 0, or
+ * KY_EINVAL after ky_error_set() for an unknown encoding.
+ */
+static int resolve_settings(ky_ctx *ctx, const ky_write_options *options, const char *target,
+                            stats_settings *settings)
+{
+    /* Version 1 options end before output_encoding and excel_safe. */
+    bool has_encoding_fields = options->version >= 2;
+    const char *name = has_encoding_fields ? options->output_encoding : NULL;
+    int excel_safe = has_encoding_fields ? options->excel_safe : -1;
+
+    settings->blank_key = options->lang == KY_LANG_EN ? "(blank)" : "(未記入)";
+    if (!name || strcasecmp(name, "utf-8") == 0) {
+        settings->encoding = STATS_UTF8;
+    } else if (strcasecmp(name, "utf-8-bom") == 0) {
+        settings->encoding = STATS_UTF8_BOM;
+    } else if (strcasecmp(name, "cp932") == 0) {
+        settings->encoding = STATS_CP932;
+    } else {
+        ky_loc loc = {.file = target};
+        return ky_error_set(ctx, KY_EINVAL, &loc,
+                            KY_("invalid output encoding '%s': expected utf-8, utf-8-bom or "
+                                "cp932"),
+                            name);
+    }
+
+    /* The default (-1) is on for every encoding: utf-8-bom and cp932 exist for
+     * Excel, and plain utf-8 had the guard before the option was added. */
+    settings->excel_safe = excel_safe != 0;
+    return 0;
+}
+
+/*
+ * Convert the UTF-8 table `text` to CP932 in `out`, one record at a time so
+ * that an error can name the row. Rows are numbered as Excel numbers them:
+ * the header is row 1, and a key with a line break is still one row.
+ * Returns 0 or a negative ky_status after ky_error_set().
+ */
+static int encode_cp932(ky_ctx *ctx, const char *target, const ky_buf *text,
+                        const size_t *record_ends, size_t record_count, ky_buf *out)
+{
+    ky_loc loc = {.file = target};
+    ky_cp932_encoder *encoder = NULL;
+    int rc = ky_cp932_encoder_new(&encoder, NULL);
+    if (rc < 0)
+        return ky_error_set(ctx, rc, &loc, KY_("the CP932 converter is not available: %s"),
+                            ky_strerror(rc));
+
+    size_t start = 0;
+    for (size_t i = 0; i < record_count && rc == 0; i++) {
+        uint32_t bad_cp = 0;
+        rc = ky_cp932_encode(encoder, text->data + start, record_ends[i] - start, out, &bad_cp);
+        if (rc == KY_EUNSUPPORTED) {
+            char character[8] = {0};
+            ky_utf8_encode(bad_cp, character);
+            rc = ky_error_set(ctx, KY_EUNSUPPORTED, &loc,
+                              KY_("row %zu contains the character U+%04X \"%s\", which CP932 "
+                                  "cannot represent. Use --output-encoding utf-8-bom to keep "
+                                  "every character."),
+                              i + 1, (unsigned)bad_cp, character);
+        } else if (rc < 0) {
+            rc = ky_error_set(ctx, rc, &loc, KY_("converting row %zu to CP932 failed: %s"),
+                              i + 1, ky_strerror(rc));
+        }
+        start = record_ends[i];
+    }
+    ky_cp932_encoder_free(encoder);
     return rc;
 }
 
@@ -292,17 +407,47 @@ static int stats_write(ky_ctx *ctx, const ky_book *book, const ky_write_options 
                        const char *path)
 {
     const char *target = options->target ? options->target : path;
-    ky_buf out = {0};
+    stats_settings settings = {0};
+    int rc = resolve_settings(ctx, options, target, &settings);
+    if (rc < 0)
+        return rc;
 
-    int rc = build_table(book, options, &out);
+    ky_buf text = {0};
+    ky_buf encoded = {0};
+    size_t *record_ends = NULL;
+    size_t record_count = 0;
+    rc = build_table(book, &settings, &text, &record_ends, &record_count);
     if (rc < 0) {
         ky_loc loc = {.file = target};
         rc = ky_error_set(ctx, rc, &loc, KY_("building the statistics table failed: %s"),
                           ky_strerror(rc));
-    } else {
-        rc = write_file(ctx, path, target, out.data, out.len);
+        goto done;
     }
-    ky_buf_free(&out);
+
+    const ky_buf *content = &text;
+    if (settings.encoding == STATS_UTF8_BOM) {
+        rc = ky_buf_append(&encoded, "\xEF\xBB\xBF", 3);
+        if (rc == 0)
+            rc = ky_buf_append(&encoded, text.data, text.len);
+        if (rc < 0) {
+            ky_loc loc = {.file = target};
+            rc = ky_error_set(ctx, rc, &loc, KY_("building the statistics table failed: %s"),
+                              ky_strerror(rc));
+            goto done;
+        }
+        content = &encoded;
+    } else if (settings.encoding == STATS_CP932) {
+        rc = encode_cp932(ctx, target, &text, record_ends, record_count, &encoded);
+        if (rc < 0)
+            goto done;
+        content = &encoded;
+    }
+    rc = write_file(ctx, path, target, content->data, content->len);
+
+done:
+    free(record_ends);
+    ky_buf_free(&encoded);
+    ky_buf_free(&text);
     return rc;
 }
 

@@ -253,6 +253,18 @@ expect 0 "$KYOKUN" convert -o "$tmp/single.csv" "$good"
 [ -s "$tmp/single.csv" ] || fail "convert -o single.csv wrote nothing"
 expect 0 "$KYOKUN" convert -t stats -o "$tmp/single.txt" "$good"
 [ -s "$tmp/single.txt" ] || fail "convert -t stats -o single.txt wrote nothing"
+
+# --output-encoding cp932 writes the same table as the UTF-8 default, in CP932.
+expect 0 "$KYOKUN" convert -t stats --output-encoding cp932 -o "$tmp/single.cp932.csv" "$good"
+/usr/bin/python3 - "$tmp/single.cp932.csv" "$tmp/single.txt" <<'PY' || fail "the cp932 statistics do not decode as CP932 to the UTF-8 table"
+import sys
+cp932 = open(sys.argv[1], "rb").read().decode("cp932")
+utf8 = open(sys.argv[2], "rb").read().decode("utf-8")
+sys.exit(0 if cp932 == utf8 and any(ord(c) > 0x7F for c in cp932) else 1)
+PY
+expect 2 "$KYOKUN" convert -t stats --output-encoding latin1 -o "$tmp/latin1.csv" "$good"
+contains "$tmp/err" "utf-8, utf-8-bom or cp932" "--output-encoding lists the valid values"
+[ ! -e "$tmp/latin1.csv" ] || fail "convert --output-encoding latin1 wrote a file"
 expect 2 "$KYOKUN" convert -o "$tmp/single.unknown" "$good"
 expect 2 "$KYOKUN" convert -t no-such-format -o "$tmp/out2/" "$good"
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests for the stats output plugin: counts, shares, cumulative shares and
- * ABC classes per main cause, read back from the CSV it writes.
+ * ABC classes per main cause, read back from the CSV it writes, and the
+ * output encodings and formula guard.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,26 +82,47 @@ static ky_book *book_with_causes(const char *const *causes, const double *damage
     return book;
 }
 
-/* Write `book` with the plugin and return the file's content (caller frees). */
-static char *write_and_read(fixture *f, const ky_book *book, ky_lang lang)
+/* Read the whole file at `path` into `content`. */
+static void read_file(const char *path, ky_buf *content)
+{
+    FILE *file = fopen(path, "rb");
+    assert_non_null(file);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        assert_int_equal(ky_buf_append(content, chunk, n), 0);
+    fclose(file);
+}
+
+/* Write options for the tests: fixed time, the plugin's default encoding and guard. */
+static ky_write_options test_options(const fixture *f, ky_lang lang)
 {
     ky_write_options options = {
         .version = KY_WRITE_OPTIONS_VERSION,
         .lang = lang,
         .timestamp = 1700000000,
         .target = f->path,
+        .output_encoding = NULL,
+        .excel_safe = -1,
     };
-    int rc = f->plugin->write(f->ctx, book, &options, f->path);
-    assert_int_equal(rc, 0);
+    return options;
+}
 
-    FILE *file = fopen(f->path, "rb");
-    assert_non_null(file);
+/* Write `book` with `options`, which must succeed, and read the file into `content`. */
+static void write_with_options(fixture *f, const ky_book *book, const ky_write_options *options,
+                               ky_buf *content)
+{
+    int rc = f->plugin->write(f->ctx, book, options, f->path);
+    assert_int_equal(rc, 0);
+    read_file(f->path, content);
+}
+
+/* Write `book` with the plugin and return the file's content (caller frees). */
+static char *write_and_read(fixture *f, const ky_book *book, ky_lang lang)
+{
+    ky_write_options options = test_options(f, lang);
     ky_buf content = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0)
-        assert_int_equal(ky_buf_append(&content, chunk, n), 0);
-    fclose(file);
+    write_with_options(f, book, &options, &content);
     return ky_buf_take(&content);
 }
 
@@ -332,6 +355,192 @@ static void test_stats__unwritable_path_error(void **state)
     ky_book_free(book);
 }
 
+/* Return true when `needle` (of `needle_len` bytes) occurs in `buf`. */
+static bool buf_contains(const ky_buf *buf, const char *needle, size_t needle_len)
+{
+    for (size_t i = 0; i + needle_len <= buf->len; i++)
+        if (memcmp(buf->data + i, needle, needle_len) == 0)
+            return true;
+    return false;
+}
+
+/* Convert UTF-8 text to CP932 with iconv, independently of the plugin. */
+static void iconv_to_cp932(const char *text, size_t len, ky_buf *out)
+{
+    iconv_t cd = iconv_open("CP932", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    char *in = (char *)text;
+    size_t in_left = len;
+    size_t capacity = len * 2 + 16;
+    char *buffer = malloc(capacity);
+    assert_non_null(buffer);
+    char *dst = buffer;
+    size_t out_left = capacity;
+    assert_true(iconv(cd, &in, &in_left, &dst, &out_left) != (size_t)-1);
+    assert_int_equal(in_left, 0);
+    assert_int_equal(ky_buf_append(out, buffer, capacity - out_left), 0);
+    free(buffer);
+    iconv_close(cd);
+}
+
+static void test_stats__utf8_bom_prefix(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {"ネットワーク", "ネットワーク", "設定の誤り"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 3);
+
+    char *plain = write_and_read(f, book, KY_LANG_JA);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.output_encoding = "utf-8-bom";
+    ky_buf content = {0};
+    write_with_options(f, book, &options, &content);
+
+    assert_int_equal(content.len, 3 + strlen(plain));
+    assert_memory_equal(content.data, "\xEF\xBB\xBF", 3);
+    assert_memory_equal(content.data + 3, plain, strlen(plain));
+
+    ky_buf_free(&content);
+    free(plain);
+    ky_book_free(book);
+}
+
+static void test_stats__cp932_bytes_match_iconv(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {"ネットワーク", "設定の誤り", "ネットワーク", NULL};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 4);
+
+    char *plain = write_and_read(f, book, KY_LANG_JA);
+    assert_non_null(strstr(plain, "ネットワーク"));
+    ky_buf expected = {0};
+    iconv_to_cp932(plain, strlen(plain), &expected);
+
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.output_encoding = "cp932";
+    ky_buf content = {0};
+    write_with_options(f, book, &options, &content);
+
+    assert_int_equal(content.len, expected.len);
+    assert_memory_equal(content.data, expected.data, expected.len);
+    /* "ネ" is 83 6C in CP932, so the key is really converted, not copied. */
+    assert_true(buf_contains(&content, "\x83\x6C", 2));
+    assert_false(buf_contains(&content, "\xEF\xBB\xBF", 3));
+
+    ky_buf_free(&content);
+    ky_buf_free(&expected);
+    free(plain);
+    ky_book_free(book);
+}
+
+static void test_stats__cp932_unmappable_fails(void **state)
+{
+    fixture *f = *state;
+    /* Row 1 is the header, "a" (2 incidents) row 2, the emoji U+1F642 row 3. */
+    static const char *const causes[] = {"a", "a", "遅延\xF0\x9F\x99\x82"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 3);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.output_encoding = "cp932";
+
+    assert_int_equal(f->plugin->write(f->ctx, book, &options, f->path), KY_EUNSUPPORTED);
+    const ky_error *error = ky_error_last(f->ctx);
+    assert_non_null(error);
+    assert_int_equal(error->code, KY_EUNSUPPORTED);
+    assert_string_equal(error->loc.file, f->path);
+    assert_non_null(strstr(error->message, "row 3 "));
+    assert_non_null(strstr(error->message, "U+1F642"));
+    assert_non_null(strstr(error->message, "\xF0\x9F\x99\x82"));
+    assert_non_null(strstr(error->message, "--output-encoding utf-8-bom"));
+    assert_int_not_equal(access(f->path, F_OK), 0);
+
+    ky_error_clear(f->ctx);
+    ky_book_free(book);
+}
+
+static void test_stats__unknown_encoding_rejected(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {"a"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 1);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.output_encoding = "latin1";
+
+    assert_int_equal(f->plugin->write(f->ctx, book, &options, f->path), KY_EINVAL);
+    const ky_error *error = ky_error_last(f->ctx);
+    assert_non_null(error);
+    assert_non_null(strstr(error->message, "latin1"));
+    assert_int_not_equal(access(f->path, F_OK), 0);
+
+    ky_error_clear(f->ctx);
+    ky_book_free(book);
+}
+
+/* Write a book of one formula-like key with a negative damage and return the key row. */
+static char *formula_row(fixture *f, const char *encoding, int excel_safe)
+{
+    static const char *const causes[] = {"=SUM(1,1)"};
+    static const double damage[] = {-5};
+    ky_book *book = book_with_causes(causes, damage, NULL, 1);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.output_encoding = encoding;
+    options.excel_safe = excel_safe;
+    ky_buf content = {0};
+    write_with_options(f, book, &options, &content);
+    ky_book_free(book);
+
+    size_t bom = encoding && strcmp(encoding, "utf-8-bom") == 0 ? 3 : 0;
+    size_t header_len = strlen(header);
+    assert_true(content.len >= bom + header_len);
+    assert_memory_equal(content.data + bom, header, header_len);
+    char *row = ky_strndup(content.data + bom + header_len, content.len - bom - header_len);
+    assert_non_null(row);
+    ky_buf_free(&content);
+    return row;
+}
+
+static void test_stats__excel_safe_on_off(void **state)
+{
+    fixture *f = *state;
+    static const char guarded[] = "main_cause,\"'=SUM(1,1)\",1,1.0000,1.0000,A,-5,\r\n";
+    static const char unguarded[] = "main_cause,\"=SUM(1,1)\",1,1.0000,1.0000,A,-5,\r\n";
+    static const struct {
+        const char *encoding;
+        int excel_safe;
+        const char *expected;
+    } cases[] = {
+        {NULL, -1, guarded},         {"utf-8", 1, guarded},     {"utf-8", 0, unguarded},
+        {"utf-8-bom", -1, guarded},  {"utf-8-bom", 0, unguarded}, {"cp932", -1, guarded},
+        {"cp932", 0, unguarded},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *row = formula_row(f, cases[i].encoding, cases[i].excel_safe);
+        assert_string_equal(row, cases[i].expected);
+        free(row);
+    }
+}
+
+static void test_stats__version1_options_defaults(void **state)
+{
+    fixture *f = *state;
+    /* A version 1 caller's struct ends before output_encoding and excel_safe,
+       so the plugin must not read them: the garbage here must be ignored. */
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.version = 1;
+    options.output_encoding = "garbage";
+    options.excel_safe = 0;
+    static const char *const causes[] = {"=SUM(1,1)"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 1);
+    ky_buf content = {0};
+    write_with_options(f, book, &options, &content);
+
+    assert_int_equal(ky_buf_putc(&content, '\0'), 0);
+    assert_non_null(strstr(content.data, "\"'=SUM(1,1)\""));
+    assert_memory_equal(content.data, header, strlen(header));
+
+    ky_buf_free(&content);
+    ky_book_free(book);
+}
+
 static void test_stats__chosen_for_csv(void **state)
 {
     fixture *f = *state;
@@ -351,6 +560,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stats__tie_at_b_cutoff_same_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__no_incidents_header_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__unwritable_path_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__utf8_bom_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__cp932_bytes_match_iconv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__cp932_unmappable_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__unknown_encoding_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__excel_safe_on_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__version1_options_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__chosen_for_csv, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ extern "C" {
  * ky_probe_info, ky_source, ky_read_options, ky_write_options or the model
  * structs in book.h change layout. The loader rejects any other value.
  */
-#define KY_PLUGIN_ABI_VERSION 1
+#define KY_PLUGIN_ABI_VERSION 2
 
 /** Name of the symbol every plugin module exports. */
 #define KY_PLUGIN_ENTRY_SYMBOL "ky_plugin_entry"
@@ -89,9 +89,13 @@ typedef struct ky_write_options {
     ky_lang lang;           /**< Labels in outputs. */
     int64_t timestamp;      /**< Creation time in Unix seconds (SOURCE_DATE_EPOCH when set). */
     const char *target;     /**< Final path the output is renamed to (for messages only). */
+    /* Fields below were added in version 2. */
+    const char *output_encoding; /**< CSV outputs: "utf-8", "utf-8-bom" or "cp932"; NULL = utf-8. */
+    int excel_safe;         /**< CSV outputs: 1 = prefix formula-like text with "'", 0 = write it
+                                 as it is, -1 = the plugin's default for the encoding. */
 } ky_write_options;
 
-#define KY_WRITE_OPTIONS_VERSION 1
+#define KY_WRITE_OPTIONS_VERSION 2
 
 /**
  * A plugin descriptor. Plugins return a pointer to a static constant one;

@@ -115,7 +115,8 @@ KY_EXPORT int ky_registry_write(ky_ctx *ctx, const ky_plugin *plugin, const ky_b
 /** @brief Initialise read options with defaults (zip limits included). */
 KY_EXPORT void ky_read_options_init(ky_read_options *options);
 
-/** @brief Initialise write options with defaults (Japanese labels, SOURCE_DATE_EPOCH or now). */
+/** @brief Initialise write options with defaults (Japanese labels, SOURCE_DATE_EPOCH or now,
+ *         UTF-8, excel_safe -1 so that each plugin applies its default). */
 KY_EXPORT void ky_write_options_init(ky_write_options *options);
 
 #ifdef __cplusplus
