@@ -64,7 +64,7 @@ typedef enum cli_option {
     (CLI_ALLOW(CLI_OPT_HELP) | CLI_ALLOW(CLI_OPT_QUIET) | CLI_ALLOW(CLI_OPT_VERBOSE) \
      | CLI_ALLOW(CLI_OPT_PLUGIN_DIR))
 
-/** How `validate` prints its findings (--format). */
+/** Output format of `validate` findings (--format). */
 typedef enum cli_findings_format {
     CLI_FINDINGS_TEXT = 0, /**< One line per finding, like a diagnostic. */
     CLI_FINDINGS_CSV = 1   /**< CSV with a header row. */

@@ -21,7 +21,7 @@
 #include "mapping.h"
 #include "values.h"
 
-/* Values checked to decide that a column named only date-like holds dates. */
+/* Number of values checked to decide that a column with a date-like name contains dates. */
 #define DATE_SAMPLE 20
 
 char *ky_mapping__cell_key(const ky_cell *cell, bool keep_notes)

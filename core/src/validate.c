@@ -636,7 +636,7 @@ static void check_problem_and_causes(validation *v, const ky_lesson *lesson)
                     "%s", KY_("the lesson has no root cause"));
 }
 
-/* A list with no measure is accepted when its single item says "not applicable". */
+/* A list with no measure is accepted when its single item is a "not applicable" marker. */
 static void check_measures(validation *v, const ky_lesson *lesson)
 {
     if (!has_measure(&lesson->recurrence) && !is_not_applicable(&lesson->recurrence))

@@ -90,7 +90,7 @@ KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
  */
 KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
 
-/** Why a date could not be read. */
+/** Reason a date could not be read. */
 typedef enum ky_date_error {
     KY_DATE_OK = 0,
     KY_DATE_UNREADABLE,   /**< Not written as a date. */

@@ -599,7 +599,7 @@ static void put_lesson_ids(report_xml *xml, const ky_strlist *ids, const report_
 }
 
 /* Write a node's countermeasures, one paragraph each, then its lesson ids.
- * `prefixed` puts "対策：" before each, for a cause whose cell holds them. */
+ * `prefixed` puts "対策：" before each, for a cause whose own cell contains them. */
 static void put_measures(report_xml *xml, const ky_why_node *node, const report_labels *labels,
                          bool prefixed)
 {

@@ -39,7 +39,7 @@ typedef enum ky_plugin_kind {
 #define KY_PROBE_HEAD_MAX 65536
 
 /**
- * What a probe sees of a file, filled once by the core so that probes never
+ * The part of a file that a probe receives, filled once by the core so that probes never
  * open files themselves. For a zip file, `zip_names` lists its entry names
  * (at most the first 256); it is NULL otherwise.
  */

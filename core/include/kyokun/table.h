@@ -22,7 +22,7 @@ typedef enum ky_cell_type {
     KY_CELL_ERROR = 5   /**< Error value such as "#N/A" in `text`. */
 } ky_cell_type;
 
-/** What part of a KY_CELL_DATE value is meaningful. */
+/** Meaningful part of a KY_CELL_DATE value. */
 typedef enum ky_date_kind {
     KY_DATE_DATE = 0,     /**< A calendar date, no time of day. */
     KY_DATE_DATETIME = 1, /**< Date and time of day. */
