@@ -8,8 +8,10 @@
 ky_book *ky_book_new(void)
 {
     ky_book *book = calloc(1, sizeof *book);
-    if (book)
+    if (book) {
         book->threshold = 5;
+        book->scale = 3;
+    }
     return book;
 }
 
@@ -75,6 +77,8 @@ static void lesson_free(ky_lesson *lesson)
     free(lesson->classification.lifecycle);
     free(lesson->classification.service);
     strlist_free(&lesson->classification.keywords);
+    for (size_t i = 0; i < KY_AXIS_COUNT; i++)
+        free(lesson->classification.provenance[i].evidence);
     extras_free(&lesson->extras);
 }
 

@@ -415,6 +415,7 @@ static ky_sheet_report *add_report(ky_book *book, const char *file, const char *
     memset(report, 0, sizeof *report);
     report->file = ky_strdup(file ? file : "");
     report->sheet = ky_strdup(sheet);
+    report->table = 1;
     return report->file && report->sheet ? report : NULL;
 }
 

@@ -457,6 +457,19 @@ static int fill_lesson(const ky_map_sheet *map, const field_columns *columns, ui
         if (status != 0)
             return status;
     }
+    /* Whatever the sheet gave for an axis was read, not inferred. */
+    static const size_t axis_fields[KY_AXIS_COUNT] = {
+        [KY_AXIS_PURPOSE] = LES_PURPOSES, [KY_AXIS_IMPORTANCE] = LES_IMPORTANCE,
+        [KY_AXIS_LIFECYCLE] = LES_LIFECYCLE, [KY_AXIS_SERVICE] = LES_SERVICE,
+        [KY_AXIS_KEYWORDS] = LES_KEYWORDS,
+    };
+    for (size_t axis = 0; axis < KY_AXIS_COUNT; axis++) {
+        size_t f = axis_fields[axis];
+        ky_strlist *list = lesson_list(lesson, f);
+        bool present = list ? list->count > 0 : *lesson_text(lesson, f) != NULL;
+        if (present)
+            lesson->classification.provenance[axis].source = KY_VALUE_READ;
+    }
     return 0;
 }
 

@@ -111,6 +111,30 @@ typedef struct ky_risk {
     ky_origin origin;
 } ky_risk;
 
+/** The five classification axes of a lesson, in the guide's order (figure 3.6-1). */
+typedef enum ky_axis {
+    KY_AXIS_PURPOSE = 0,    /**< 活用する目的 */
+    KY_AXIS_IMPORTANCE = 1, /**< 情報処理システムの重要度 */
+    KY_AXIS_LIFECYCLE = 2,  /**< ソフトウェアライフサイクルプロセス */
+    KY_AXIS_SERVICE = 3,    /**< 運用・サービスプロセス */
+    KY_AXIS_KEYWORDS = 4,   /**< キーワード */
+    KY_AXIS_COUNT = 5
+} ky_axis;
+
+/** Origin of a classification value. */
+typedef enum ky_value_source {
+    KY_VALUE_ABSENT = 0,    /**< No value. */
+    KY_VALUE_READ = 1,      /**< Read from the input as written. */
+    KY_VALUE_DERIVED = 2,   /**< Computed from other columns by a stated rule (Type from damage). */
+    KY_VALUE_SUGGESTED = 3  /**< Suggested by keyword rules from the lesson's text. */
+} ky_value_source;
+
+/** Provenance of one axis of a classification. */
+typedef struct ky_provenance {
+    ky_value_source source;
+    char *evidence;         /**< The rule or the matched words, NULL for read values. */
+} ky_provenance;
+
 /** The five classification axes of a lesson (guide chapter 3). */
 typedef struct ky_classification {
     ky_strlist purposes;   /**< 活用する目的, several allowed. */
@@ -118,6 +142,7 @@ typedef struct ky_classification {
     char *lifecycle;       /**< ソフトウェアライフサイクルプロセス */
     char *service;         /**< 運用・サービスプロセス */
     ky_strlist keywords;   /**< キーワード */
+    ky_provenance provenance[KY_AXIS_COUNT]; /**< Indexed by ky_axis. */
 } ky_classification;
 
 /** A lesson (教訓) in the guide's layout. */
@@ -132,6 +157,7 @@ typedef struct ky_lesson {
     char *effect;          /**< 効果 */
     char *lesson;          /**< 教訓 (the body text) */
     ky_classification classification;
+    bool id_generated;     /**< The input had no id; kyokun made one. */
     ky_extras extras;
     ky_origin origin;
 } ky_lesson;
@@ -166,6 +192,7 @@ typedef struct ky_skip_counts {
 typedef struct ky_sheet_report {
     char *file;
     char *sheet;
+    uint32_t table;        /**< 1-based index of the table on its sheet (a sheet may hold several). */
     ky_table_kind kind;
     int confidence;        /**< 0-100. */
     uint32_t header_row;   /**< 1-based first header row, 0 when no header was found. */
@@ -189,6 +216,7 @@ typedef struct ky_book {
     ky_lesson *lessons;     size_t lesson_count;
     ky_sheet_report *sheets; size_t sheet_count;
     int threshold;          /**< Risk value that needs a response (default 5). */
+    int scale;              /**< Levels of A and B: 3 (the guide's, default) or 5. */
     char *title;            /**< Document title, e.g. the first input's base name. */
 } ky_book;
 
