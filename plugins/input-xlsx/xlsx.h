@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "formats/ky_numfmt.h"
 #include "formats/ky_text.h"
@@ -41,12 +42,29 @@ typedef struct xlsx_book {
     char *styles_part;         /**< NULL when the package has none. */
 } xlsx_book;
 
-/** The shared strings table: all strings NUL-terminated in one arena. */
+/**
+ * The shared strings table: all strings NUL-terminated in one arena. A table
+ * larger than the spill size moves to two unlinked temporary files (text and
+ * offsets) that are mapped once loaded, so that the heap does not grow with
+ * the workbook; lookups release the mapped pages from time to time.
+ */
 typedef struct xlsx_strings {
     ky_buf arena;
-    size_t *offsets; /**< Start of string i in the arena; count + 1 entries once loaded. */
+    size_t *offsets;     /**< Start of string i in the arena; count + 1 entries once loaded. */
     size_t count;
     size_t cap;
+    size_t spill_at;     /**< Arena size in bytes from which the table moves to files. */
+    FILE *text_file;     /**< Spilled text while loading, NULL otherwise. */
+    FILE *offset_file;   /**< Spilled offsets (uint64_t each) while loading, NULL otherwise. */
+    uint64_t text_len;   /**< Bytes written to text_file. */
+    const char *text_map;        /**< Mapped text once a spilled table is loaded. */
+    size_t text_map_len;
+    const uint64_t *offset_map;  /**< Mapped offsets, count + 1 entries. */
+    size_t offset_map_len;       /**< In bytes. */
+    bool spilled;        /**< The table was moved to files: the descriptors below are open. */
+    int text_fd;         /**< Descriptors of the mapped files, for mapping them again (-1 if dup failed). */
+    int offset_fd;
+    size_t lookups;      /**< Lookups since the mapped pages were last released. */
 } xlsx_strings;
 
 /** The number format kind of each cell format (cellXfs index). */
@@ -86,7 +104,7 @@ int ky_xlsx__decode_escapes(const char *text, size_t len, ky_buf *out);
 /** Load the shared strings part. */
 int ky_xlsx__strings_load(ky_zip *zip, const char *part, xlsx_strings *strings);
 /** Look up shared string `index`; false when out of range. */
-bool ky_xlsx__strings_get(const xlsx_strings *strings, uint64_t index, const char **text,
+bool ky_xlsx__strings_get(xlsx_strings *strings, uint64_t index, const char **text,
                           size_t *len);
 /** Free the shared strings table. */
 void ky_xlsx__strings_free(xlsx_strings *strings);

@@ -207,6 +207,123 @@ static void test_xlsx_strings__one_entry_per_si(void **state)
     recorder_free(&rec);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Shared strings moved to temporary files                                   */
+/* ------------------------------------------------------------------------ */
+
+#define SPILL_STRINGS 3000u
+#define SPILL_COLS 20u
+#define SPILL_ROWS 3500u /* 70,000 lookups: past the reader's release of mapped pages */
+
+/* Sink that checks every text cell: the cell at (row, col) refers to string (row * cols + col * 7) % N. */
+typedef struct spill_check {
+    size_t cells;
+    size_t wrong;
+} spill_check;
+
+static int spill_sheet_begin(void *payload, const ky_sheet_info *sheet)
+{
+    (void)payload;
+    (void)sheet;
+    return KY_SINK_OK;
+}
+
+static int spill_row(void *payload, uint32_t row, const ky_cell *cells, size_t count)
+{
+    spill_check *check = payload;
+    for (size_t i = 0; i < count; i++) {
+        char expected[32];
+        unsigned index = (row * SPILL_COLS + cells[i].col * 7u) % SPILL_STRINGS;
+        int n = snprintf(expected, sizeof expected, "項目%u", index);
+        check->cells++;
+        if (cells[i].type != KY_CELL_TEXT || cells[i].len != (size_t)n
+            || memcmp(cells[i].text, expected, (size_t)n) != 0)
+            check->wrong++;
+    }
+    return KY_SINK_OK;
+}
+
+static int spill_merge(void *payload, const ky_range *range)
+{
+    (void)payload;
+    (void)range;
+    return KY_SINK_OK;
+}
+
+static int spill_sheet_end(void *payload)
+{
+    (void)payload;
+    return KY_SINK_OK;
+}
+
+static const ky_sink SPILL_SINK = {
+    .version = KY_SINK_VERSION,
+    .sheet_begin = spill_sheet_begin,
+    .row = spill_row,
+    .merge = spill_merge,
+    .sheet_end = spill_sheet_end,
+};
+
+/* Read the big shared-strings workbook with KYOKUN_XLSX_SPILL_BYTES set to `spill`. */
+static void read_spilled(const package *pkg, const char *spill)
+{
+    if (spill)
+        assert_int_equal(setenv("KYOKUN_XLSX_SPILL_BYTES", spill, 1), 0);
+    else
+        assert_int_equal(unsetenv("KYOKUN_XLSX_SPILL_BYTES"), 0);
+    ky_ctx *ctx = ky_ctx_new();
+    assert_non_null(ctx);
+    ky_source source = {.path = "spill.xlsx", .data = pkg->data, .size = pkg->size};
+    ky_read_options options;
+    ky_read_options_init(&options);
+    spill_check check = {0};
+    int status = xlsx->read(ctx, &source, &options, &SPILL_SINK, &check);
+    if (status != 0)
+        fail_msg("read with spill size %s failed: %s", spill ? spill : "(default)",
+                 ky_error_last(ctx)->message);
+    assert_int_equal(check.cells, (size_t)SPILL_ROWS * SPILL_COLS);
+    assert_int_equal(check.wrong, 0);
+    ky_ctx_free(ctx);
+    unsetenv("KYOKUN_XLSX_SPILL_BYTES");
+}
+
+/* The same values whether the table stays in memory, spills at once or spills while loading. */
+static void test_xlsx_strings__spilled_table_same_values(void **state)
+{
+    (void)state;
+    ky_buf sst = {0};
+    assert_int_equal(ky_buf_puts(&sst, SST_OPEN), 0);
+    for (unsigned i = 0; i < SPILL_STRINGS; i++)
+        assert_int_equal(ky_buf_printf(&sst, "<si><t>項目%u</t></si>", i), 0);
+    assert_int_equal(ky_buf_puts(&sst, "</sst>"), 0);
+
+    ky_buf sheet = {0};
+    assert_int_equal(ky_buf_puts(&sheet, SML_OPEN "<sheetData>"), 0);
+    for (unsigned row = 0; row < SPILL_ROWS; row++) {
+        assert_int_equal(ky_buf_printf(&sheet, "<row r=\"%u\">", row + 1), 0);
+        for (unsigned col = 0; col < SPILL_COLS; col++) {
+            char ref[8];
+            ky_col_name(col, ref);
+            assert_int_equal(ky_buf_printf(&sheet, "<c r=\"%s%u\" t=\"s\"><v>%u</v></c>", ref,
+                                           row + 1, (row * SPILL_COLS + col * 7u) % SPILL_STRINGS),
+                             0);
+        }
+        assert_int_equal(ky_buf_puts(&sheet, "</row>"), 0);
+    }
+    assert_int_equal(ky_buf_puts(&sheet, "</sheetData></worksheet>"), 0);
+    assert_int_equal(ky_buf_putc(&sst, '\0'), 0);
+    assert_int_equal(ky_buf_putc(&sheet, '\0'), 0);
+
+    const part extra[] = {{"xl/sharedStrings.xml", sst.data}};
+    package pkg = build_one_sheet(sheet.data, extra, 1);
+    read_spilled(&pkg, NULL);    /* in memory */
+    read_spilled(&pkg, "0");     /* spilled before the first string */
+    read_spilled(&pkg, "10000"); /* spilled part-way through the table */
+    free(pkg.data);
+    ky_buf_free(&sst);
+    ky_buf_free(&sheet);
+}
+
 /* inline strings with and without runs, and no shared strings part at all. */
 static void test_xlsx_strings__inline_without_sst(void **state)
 {
@@ -965,6 +1082,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xlsx_strings__phonetic_runs_dropped),
         cmocka_unit_test(test_xlsx_strings__one_entry_per_si),
+        cmocka_unit_test(test_xlsx_strings__spilled_table_same_values),
         cmocka_unit_test(test_xlsx_strings__inline_without_sst),
         cmocka_unit_test(test_xlsx_strings__escapes_decoded),
         cmocka_unit_test(test_xlsx_package__strict_namespaces),
