@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "formats/ky_file.h"
 #include "formats/ky_text.h"
 #include "kyokun/i18n.h"
 #include "kyokun/registry.h"
@@ -296,19 +297,9 @@ int ky_registry_load_default(ky_registry *reg, const char *plugin_dir)
     }
 
     /* 3. lib/kyokun/plugins beside the running binary's folder */
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            ky_buf dir = {0};
-            if (ky_buf_printf(&dir, "%s/../lib/kyokun/plugins", exe) == 0)
-                total += load_search_dir(reg, dir.data);
-            ky_buf_free(&dir);
-        }
-    }
+    char beside[PATH_MAX];
+    if (ky_file_exe_relative_dir("../lib/kyokun/plugins", beside, sizeof beside))
+        total += load_search_dir(reg, beside);
 
     /* 4. the installed plugin folder */
     total += load_search_dir(reg, KY_INSTALL_PLUGIN_DIR);

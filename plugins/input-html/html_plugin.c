@@ -198,7 +198,7 @@ static int parse_input(ky_ctx *ctx, const char *path, html_input *input, const c
                        html_reader *reader, html_decoder *decoder)
 {
     ky_buf text = {0};
-    const unsigned char *bytes;
+    const unsigned char *bytes = NULL;
     long n = next_chunk(ctx, path, input, &bytes);
     if (n < 0)
         return (int)n;

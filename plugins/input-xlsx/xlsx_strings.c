@@ -325,7 +325,7 @@ int ky_xlsx__strings_load(ky_zip *zip, const char *part, xlsx_strings *strings)
             if (added == KY_EIO) {
                 status = ky_error_set(ky_zip_ctx(zip), KY_EIO, &loc, "%s",
                                       KY_("writing the shared strings to a temporary file "
-                                          "failed; check the free space in TMPDIR or /tmp"));
+                                          "failed; check the free space in /tmp"));
                 goto cleanup;
             } else if (added < 0) {
                 status = ky_error_set(ky_zip_ctx(zip), KY_ENOMEM, &loc, "%s",
@@ -339,7 +339,7 @@ int ky_xlsx__strings_load(ky_zip *zip, const char *part, xlsx_strings *strings)
     if (status == 0 && strings->text_file && map_spilled(strings) < 0)
         status = ky_error_set(ky_zip_ctx(zip), KY_EIO, &loc, "%s",
                               KY_("writing the shared strings to a temporary file "
-                                  "failed; check the free space in TMPDIR or /tmp"));
+                                  "failed; check the free space in /tmp"));
 
 cleanup:
     ky_xml_close(xml);

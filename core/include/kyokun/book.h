@@ -31,6 +31,8 @@ typedef struct ky_origin {
 typedef struct ky_strlist {
     char **items;
     size_t count;
+    size_t lead_in;  /**< Leading items that introduce the list rather than belong to it: the
+                          lines without a bullet above the bulleted lines of a cell. */
 } ky_strlist;
 
 /** A value from a column that no field was mapped to: kept, never dropped. */
@@ -69,6 +71,9 @@ typedef struct ky_event {
     char *actor;       /**< Lower header row (department), or the only one. */
     char *text;
     ky_origin origin;
+    int day;           /**< Day after the table's first day: set by 翌 (1) or 前日 (-1) for the rows
+                            from there on, or by the dates of date-time cells; 0 for a time not read. */
+    int minutes;       /**< Minutes after midnight of `day` (0-1439), -1 when no time could be read. */
 } ky_event;
 
 /** Kind of a why-why node. */
@@ -132,7 +137,8 @@ typedef enum ky_value_source {
 /** Provenance of one axis of a classification. */
 typedef struct ky_provenance {
     ky_value_source source;
-    char *evidence;         /**< The rule or the matched words, NULL for read values. */
+    char *evidence;         /**< The code a read value was recognised as, the rule or the
+                                 matched words; NULL when there is none. */
 } ky_provenance;
 
 /** The five classification axes of a lesson (guide chapter 3). */
@@ -188,7 +194,7 @@ typedef struct ky_skip_counts {
     size_t unreadable;  /**< Rows with no value in any key field. */
 } ky_skip_counts;
 
-/** Mapping result of one sheet, which `inspect` prints. */
+/** Mapping result of one table of a sheet, which `inspect` prints. */
 typedef struct ky_sheet_report {
     char *file;
     char *sheet;
@@ -197,12 +203,15 @@ typedef struct ky_sheet_report {
     int confidence;        /**< 0-100. */
     uint32_t header_row;   /**< 1-based first header row, 0 when no header was found. */
     uint32_t header_rows;  /**< Number of header rows: 1 or 2, up to 3 for a status table. */
-    size_t rows_total;     /**< Rows from 1 to the last non-empty row. */
+    size_t rows_total;     /**< Rows from first_row to last_row; the tables of a sheet share its rows out. */
     size_t rows_mapped;    /**< Rows that became records. */
     ky_skip_counts skipped;
     ky_column_map *columns;
     size_t column_count;
     char *reason;          /**< Why the sheet was not mapped, or NULL. */
+    uint32_t first_row;    /**< 1-based first row of the table's part of the sheet (titles included). */
+    uint32_t last_row;     /**< 1-based last row of that part; 0 for an empty sheet. */
+    size_t totals;         /**< Totals rows (合計, 小計) among the skipped notes. */
 } ky_sheet_report;
 
 /**

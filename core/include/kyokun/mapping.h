@@ -15,13 +15,21 @@
 extern "C" {
 #endif
 
+struct ky_level_table;
+struct ky_mapping_file;
+
 /** Options of the mapping step. */
 typedef struct ky_map_options {
     int version;     /**< KY_MAP_OPTIONS_VERSION. */
     int threshold;   /**< Risk value needing a response; default 5. */
+    int scale;       /**< Levels of A and B: 3 (1-3, the default) or 5 (1-5). */
+    double hours_per_day;  /**< Working hours in a person-day, for 時間; default 8. */
+    double days_per_month; /**< Working days in a person-month, for 人日; default 20. */
+    const struct ky_level_table *levels;  /**< Extra level words (borrowed), or NULL. */
+    const struct ky_mapping_file *mapping; /**< Column choices (borrowed), or NULL to detect all. */
 } ky_map_options;
 
-#define KY_MAP_OPTIONS_VERSION 1
+#define KY_MAP_OPTIONS_VERSION 3
 
 /** @brief Initialise mapping options with defaults. */
 KY_EXPORT void ky_map_options_init(ky_map_options *options);

@@ -24,7 +24,7 @@ extern "C" {
  * ky_probe_info, ky_source, ky_read_options, ky_write_options or the model
  * structs in book.h change layout. The loader rejects any other value.
  */
-#define KY_PLUGIN_ABI_VERSION 3
+#define KY_PLUGIN_ABI_VERSION 4
 
 /** Name of the symbol every plugin module exports. */
 #define KY_PLUGIN_ENTRY_SYMBOL "ky_plugin_entry"
@@ -93,9 +93,15 @@ typedef struct ky_write_options {
     const char *output_encoding; /**< CSV outputs: "utf-8", "utf-8-bom" or "cp932"; NULL = utf-8. */
     int excel_safe;         /**< CSV outputs: 1 = prefix formula-like text with "'", 0 = write it
                                  as it is, -1 = the plugin's default for the encoding. */
+    /* Fields below were added in version 3. */
+    const char *organization;  /**< Report outputs: organisation named on the title page; NULL = none. */
+    const char *reference_odt; /**< Report outputs: path of an ODF text document whose styles.xml
+                                    replaces the built-in styles; NULL = the built-in styles. */
+    double abc_a;           /**< Statistics: cut-off of class A in percent; 0 = 80. */
+    double abc_b;           /**< Statistics: cut-off of class B in percent; 0 = 95. */
 } ky_write_options;
 
-#define KY_WRITE_OPTIONS_VERSION 2
+#define KY_WRITE_OPTIONS_VERSION 3
 
 /**
  * A plugin descriptor. Plugins return a pointer to a static constant one;

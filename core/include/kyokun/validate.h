@@ -39,6 +39,10 @@ typedef struct ky_validate_options {
     /** Maximum length in words of a title whose letters are mostly ASCII
         (English titles); 0 turns the check off for those titles. */
     size_t title_max_words;
+    /** Names list and detection settings of the privacy rules, borrowed for
+        the call; NULL detects e-mail addresses, phone numbers, IP addresses and
+        names followed by an honorific, with no names list. */
+    const struct ky_anonymizer *anonymizer;
 } ky_validate_options;
 
 /** One rule broken by one lesson or risk. Every string is owned by the ky_findings. */
@@ -54,7 +58,7 @@ typedef struct ky_finding {
     char *fix;            /**< How to fix it in one line, translated. */
 } ky_finding;
 
-/** The findings of one ky_validate_book() call, in book order: lessons, then risks. */
+/** The findings of one ky_validate_book() call, in book order: lessons, risks, then the privacy rules. */
 typedef struct ky_findings {
     ky_finding *items;
     size_t count;
@@ -83,7 +87,11 @@ KY_EXPORT const ky_validate_rule *ky_validate_rules(size_t *count);
  * "lesson.title-too-long", "lesson.title-negative", "lesson.problem-equals-cause",
  * "lesson.direct-cause-missing", "lesson.root-cause-missing",
  * "lesson.measures-incomplete" and "lesson.root-cause-blames-person".
- * Risk rule: "risk.c-mismatch". ky_validate_rules() lists each with its severity.
+ * Risk rule: "risk.c-mismatch". Privacy rules, on every text of every
+ * record and on the sheet names and column headers: "privacy.email",
+ * "privacy.phone", "privacy.ip-address", "privacy.person-name" (detected as
+ * ky_anonymizer_scan() does) and "privacy.listed-name" (a name of the
+ * options' names list). ky_validate_rules() lists each with its severity.
  * A title counts as English when more than half of its letters are ASCII
  * letters. Its length is then counted in words (runs of non-space
  * characters with at least one letter or digit), else in characters.
