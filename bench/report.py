@@ -213,7 +213,9 @@ def main():
             "its entries in any order. A table over 2 MiB moves to mapped temporary files",
             "whose pages are released every 1024 lookups, so the heap stays flat and the",
             "peak RSS grows only with the pages one stretch of lookups touches.",
-            "[benchmarks-memory.md](benchmarks-memory.md) has the profiles behind this.", ""]
+            "[benchmarks-memory.md](benchmarks-memory.md) has the profiles behind this.",
+            "[benchmarks-batch.md](benchmarks-batch.md) has the figures of `bench/batch.sh`",
+            "(many small files with -j).", ""]
     for fmt, title in FORMATS:
         table = format_table(cells, fmt)
         if table:

@@ -287,3 +287,92 @@ const ky_range *ky_grid__merge_at(const ky_grid_sheet *sheet, uint32_t row, uint
     }
     return NULL;
 }
+
+/* Copy the sheet's header fields into a view that owns nothing yet. */
+static void view_init(const ky_grid_sheet *sheet, ky_grid_sheet *view)
+{
+    memset(view, 0, sizeof *view);
+    view->name = sheet->name;
+    view->index = sheet->index;
+    view->visibility = sheet->visibility;
+}
+
+/* Return the widest row among rows [first, end). */
+static uint32_t widest_row(const ky_grid_sheet *sheet, uint32_t first, uint32_t end)
+{
+    uint32_t width = 0;
+    for (uint32_t r = first; r < end && r < sheet->row_count; r++) {
+        if (sheet->rows[r].count > width)
+            width = sheet->rows[r].count;
+    }
+    return width;
+}
+
+int ky_grid__slice(const ky_grid_sheet *sheet, uint32_t first, uint32_t end, ky_grid_sheet *view)
+{
+    view_init(sheet, view);
+    if (end > sheet->row_count)
+        end = sheet->row_count;
+    if (first >= end)
+        return 0;
+    view->rows = sheet->rows + first;
+    view->row_count = end - first;
+    view->col_count = widest_row(sheet, first, end);
+
+    size_t inside = 0;
+    for (size_t i = 0; i < sheet->merge_count; i++)
+        inside += sheet->merges[i].first_row >= first && sheet->merges[i].last_row < end;
+    if (inside == 0)
+        return 0;
+    view->merges = malloc(inside * sizeof *view->merges);
+    view->merge_reach = malloc(inside * sizeof *view->merge_reach);
+    if (!view->merges || !view->merge_reach) {
+        ky_grid__view_free(view, false);
+        return KY_ENOMEM;
+    }
+
+    /* Moving every range up by the same amount keeps them sorted. */
+    uint32_t reach = 0;
+    for (size_t i = 0; i < sheet->merge_count; i++) {
+        ky_range range = sheet->merges[i];
+        if (range.first_row < first || range.last_row >= end)
+            continue;
+        range.first_row -= first;
+        range.last_row -= first;
+        if (range.last_row > reach)
+            reach = range.last_row;
+        view->merges[view->merge_count] = range;
+        view->merge_reach[view->merge_count++] = reach;
+    }
+    return 0;
+}
+
+int ky_grid__mask(const ky_grid_sheet *sheet, uint32_t first, uint32_t end, ky_grid_sheet *view)
+{
+    view_init(sheet, view);
+    if (end > sheet->row_count)
+        end = sheet->row_count;
+    view->merges = sheet->merges;
+    view->merge_reach = sheet->merge_reach;
+    view->merge_count = sheet->merge_count;
+    if (first >= end)
+        return 0;
+    view->rows = calloc(end, sizeof *view->rows);
+    if (!view->rows)
+        return KY_ENOMEM;
+    memcpy(view->rows + first, sheet->rows + first, (size_t)(end - first) * sizeof *view->rows);
+    view->row_count = end;
+    view->col_count = widest_row(sheet, first, end);
+    return 0;
+}
+
+void ky_grid__view_free(ky_grid_sheet *view, bool masked)
+{
+    if (masked) {
+        free(view->rows);
+    } else {
+        free(view->merges);
+        free(view->merge_reach);
+    }
+    memset(view, 0, sizeof *view);
+}

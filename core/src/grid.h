@@ -6,6 +6,8 @@
 #ifndef KYOKUN_GRID_H
 #define KYOKUN_GRID_H
 
+#include <stdbool.h>
+
 #include "kyokun/diag.h"
 #include "kyokun/table.h"
 
@@ -74,5 +76,28 @@ KY_EXPORT const ky_cell *ky_grid__cell(const ky_grid_sheet *sheet, uint32_t row,
  */
 KY_EXPORT const ky_range *ky_grid__merge_at(const ky_grid_sheet *sheet, uint32_t row,
                                             uint32_t col);
+
+/**
+ * @brief Make `view` show rows [first, end) of `sheet` as rows 0 to
+ *        end - first, for searching a header inside one table of a sheet.
+ *        The view borrows the sheet's name and rows and owns copies of the
+ *        merged ranges that lie wholly inside those rows, moved up by `first`.
+ * @return 0, or KY_ENOMEM. Free the view with ky_grid__view_free().
+ */
+KY_EXPORT int ky_grid__slice(const ky_grid_sheet *sheet, uint32_t first, uint32_t end,
+                             ky_grid_sheet *view);
+
+/**
+ * @brief Make `view` show the rows [first, end) of `sheet` at their own row
+ *        numbers, every row above `first` empty and none below `end`, so that
+ *        one table of a sheet can be mapped with its real row numbers. The view
+ *        borrows the sheet's name, cells and merged ranges and owns its row array.
+ * @return 0, or KY_ENOMEM. Free the view with ky_grid__view_free().
+ */
+KY_EXPORT int ky_grid__mask(const ky_grid_sheet *sheet, uint32_t first, uint32_t end,
+                            ky_grid_sheet *view);
+
+/** @brief Free what ky_grid__slice() or ky_grid__mask() allocated; the sheet is untouched. */
+KY_EXPORT void ky_grid__view_free(ky_grid_sheet *view, bool masked);
 
 #endif

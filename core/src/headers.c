@@ -93,7 +93,9 @@ static const ky_header_field fields[] = {
 };
 
 static const char *const why_fields[KY_WHY_MAX_LEVEL] = {
-    "why1", "why2", "why3", "why4", "why5", "why6", "why7", "why8", "why9",
+    "why1",  "why2",  "why3",  "why4",  "why5",  "why6",  "why7",
+    "why8",  "why9",  "why10", "why11", "why12", "why13", "why14",
+    "why15", "why16", "why17", "why18", "why19", "why20",
 };
 
 /* ------------------------------------------------------------------------ */
@@ -514,4 +516,30 @@ const ky_header_field *ky_header__fields(size_t *count)
 {
     *count = sizeof fields / sizeof fields[0];
     return fields;
+}
+
+const char *ky_header__field_name(const char *name, ky_table_kind kind)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        bool kind_matches = kind == KY_TABLE_UNKNOWN || fields[i].kind == kind;
+        if (kind_matches && strcmp(fields[i].name, name) == 0)
+            return fields[i].name;
+    }
+    if (kind == KY_TABLE_UNKNOWN || kind == KY_TABLE_WHY) {
+        for (int level = 0; level < KY_WHY_MAX_LEVEL; level++) {
+            if (strcmp(why_fields[level], name) == 0)
+                return why_fields[level];
+        }
+    }
+    if (kind == KY_TABLE_UNKNOWN || kind == KY_TABLE_STATUS) {
+        /* A status table's actor columns are all "event" (see ky_mapping__describe_columns()). */
+        static const char *const status_fields[] = {"time", "event"};
+        for (size_t i = 0; i < sizeof status_fields / sizeof status_fields[0]; i++) {
+            if (strcmp(status_fields[i], name) == 0)
+                return status_fields[i];
+        }
+    }
+    return NULL;
 }

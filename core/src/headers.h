@@ -11,8 +11,8 @@
 
 #include "kyokun/book.h"
 
-/** Deepest why-why level read as its own column (なぜ1 ... なぜ9). */
-#define KY_WHY_MAX_LEVEL 9
+/** Deepest why-why level read as its own column (なぜ1 ... なぜ20); deeper columns stay unmapped. */
+#define KY_WHY_MAX_LEVEL 20
 
 /** One field of a table kind and the header names that map to it. */
 typedef struct ky_header_field {
@@ -72,6 +72,14 @@ KY_EXPORT const char *ky_header__why_field(int level);
 
 /** @brief Return the kind a sheet name suggests ("リスク管理表" -> risks), or KY_TABLE_UNKNOWN. */
 KY_EXPORT ky_table_kind ky_header__sheet_hint(const char *sheet_name);
+
+/**
+ * @brief Return the static field name that `name` spells for `kind` (any kind
+ *        when KY_TABLE_UNKNOWN). That is a dictionary field, a why-why level
+ *        ("why1" up to KY_WHY_MAX_LEVEL) or a status table's "time" or
+ *        "event". Return NULL when `kind` has no such field.
+ */
+KY_EXPORT const char *ky_header__field_name(const char *name, ky_table_kind kind);
 
 /** @brief Return the whole dictionary and its length (for tests and `inspect`). */
 KY_EXPORT const ky_header_field *ky_header__fields(size_t *count);

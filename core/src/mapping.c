@@ -16,6 +16,7 @@
 #include "headers.h"
 #include "kyokun/i18n.h"
 #include "mapping.h"
+#include "mapping_file.h"
 #include "values.h"
 
 /* ------------------------------------------------------------------------ */
@@ -116,6 +117,28 @@ static bool starts_with_note_mark(const ky_cell *cell)
     return mark;
 }
 
+bool ky_mapping__is_totals(const ky_grid_sheet *sheet, uint32_t row)
+{
+    static const char *const words[] = {"合計", "小計", "総計", "計", "累計", "total",
+                                        "subtotal", "grandtotal", "sum"};
+    const ky_cell *first = NULL;
+    for (uint32_t c = 0; row < sheet->row_count && c < sheet->rows[row].count && !first; c++) {
+        const ky_cell *cell = ky_grid__cell(sheet, row, c);
+        first = ky_value__is_blank(cell) ? NULL : cell;
+    }
+    /* Only the brackets go, so "合計（件）" reads as 合計件 and "計" stays apart from "設計". */
+    char *key = ky_mapping__cell_key(first, true);
+    bool totals = false;
+    for (size_t i = 0; key && i < sizeof words / sizeof words[0] && !totals; i++)
+        totals = strcmp(key, words[i]) == 0;
+    /* A unit after the word ("合計件数", "合計金額") still makes a totals label. */
+    if (key && !totals && strlen(key) <= 12)
+        totals = strncmp(key, "合計", strlen("合計")) == 0 ||
+                 strncmp(key, "小計", strlen("小計")) == 0 || strncmp(key, "総計", strlen("総計")) == 0;
+    free(key);
+    return totals;
+}
+
 ky_row_class ky_mapping__classify(const ky_map_sheet *map, uint32_t row)
 {
     const ky_grid_row *slot = &map->grid->rows[row];
@@ -129,6 +152,8 @@ ky_row_class ky_mapping__classify(const ky_map_sheet *map, uint32_t row)
     }
     if (filled == 0)
         return KY_ROW_BLANK;
+    if (row >= map->data_row && ky_mapping__is_totals(map->grid, row))
+        return KY_ROW_TOTAL;
 
     if (filled == 1) {
         const ky_cell *cell = ky_grid__cell(map->grid, row, only);
@@ -194,13 +219,17 @@ static uint32_t find_last_wide_row(const ky_map_sheet *map)
 static int tally(ky_map_sheet *map, const ky_row_class *classes)
 {
     ky_sheet_report *report = map->report;
-    for (uint32_t r = 0; r < map->grid->row_count; r++) {
+    for (uint32_t r = map->first_row; r < map->grid->row_count; r++) {
         switch (classes[r]) {
         case KY_ROW_MAPPED: report->rows_mapped++; break;
         case KY_ROW_BLANK: report->skipped.blank++; break;
         case KY_ROW_TITLE: report->skipped.title++; break;
         case KY_ROW_HEADER: report->skipped.header++; break;
         case KY_ROW_NOTE: report->skipped.note++; break;
+        case KY_ROW_TOTAL:
+            report->skipped.note++;
+            report->totals++;
+            break;
         default: report->skipped.unreadable++; break;
         }
     }
@@ -346,31 +375,58 @@ static int map_rows(ky_map_sheet *map, ky_row_class *classes, uint32_t upper, ui
     }
 }
 
-static int map_sheet(ky_map_sheet *map)
+/*
+ * Find the header of the table in rows [first, end) of `sheet`: the search
+ * looks at the first rows of the table as if they were the top of a sheet.
+ * Rows in `found` are the sheet's.
+ */
+static int locate_table_header(const ky_grid_sheet *sheet, uint32_t first, uint32_t end,
+                               ky_header_search *found)
+{
+    ky_grid_sheet slice;
+    int status = ky_grid__slice(sheet, first, end, &slice);
+    if (status != 0)
+        return status;
+    ky_mapping__locate_header(&slice, found);
+    ky_grid__view_free(&slice, false);
+    if (found->upper != UINT32_MAX) {
+        found->upper += first;
+        found->lower += first;
+    }
+    if (found->closest_row != UINT32_MAX)
+        found->closest_row += first;
+    return 0;
+}
+
+/*
+ * Map one table: `map->grid` shows the table's rows at their own row
+ * numbers (the rows above map->first_row empty), and its header is `found`.
+ */
+static int map_table(ky_map_sheet *map, const ky_header_search *found)
 {
     const ky_grid_sheet *sheet = map->grid;
     ky_sheet_report *report = map->report;
-    report->rows_total = sheet->row_count;
+    report->rows_total = sheet->row_count - map->first_row;
+    report->first_row = map->first_row + 1;
+    report->last_row = sheet->row_count;
 
     ky_row_class *classes = calloc(sheet->row_count ? sheet->row_count : 1, sizeof *classes);
     if (!classes)
         return KY_ENOMEM;
 
-    ky_header_search found;
-    ky_mapping__locate_header(sheet, &found);
-    uint32_t upper = found.upper;
-    uint32_t lower = found.lower;
+    uint32_t upper = found->upper;
+    uint32_t lower = found->lower;
 
     int status = 0;
     int points = 0;
     if (upper != UINT32_MAX) {
         map->header_row = upper;
         map->data_row = lower + 1;
-        status = ky_mapping__describe_columns(map, upper, lower, found.kind, &points);
+        status = ky_mapping__describe_columns(map, upper, lower, found->kind, &points);
     }
 
     if (status == 0 && upper == UINT32_MAX) {
-        skip_sheet(map, classes, &found);
+        skip_sheet(map, classes, found);
     } else if (status == 0 && report->kind == KY_TABLE_UNKNOWN) {
         skip_unknown_table(map, classes, upper, lower);
     } else if (status == 0) {
@@ -404,8 +460,9 @@ static int set_title(ky_book *book, const char *file)
     return book->title ? 0 : KY_ENOMEM;
 }
 
-/* Append an empty report for a sheet. Its strings stay put, so records may point at them. */
-static ky_sheet_report *add_report(ky_book *book, const char *file, const char *sheet)
+/* Append an empty report for table `table` of a sheet. Its strings stay put, so records may point at them. */
+static ky_sheet_report *add_report(ky_book *book, const char *file, const char *sheet,
+                                   uint32_t table)
 {
     ky_sheet_report *reports = realloc(book->sheets, (book->sheet_count + 1) * sizeof *reports);
     if (!reports)
@@ -415,8 +472,41 @@ static ky_sheet_report *add_report(ky_book *book, const char *file, const char *
     memset(report, 0, sizeof *report);
     report->file = ky_strdup(file ? file : "");
     report->sheet = ky_strdup(sheet);
-    report->table = 1;
+    report->table = table;
     return report->file && report->sheet ? report : NULL;
+}
+
+/* Add a report for each table of a sheet and map the tables one by one. */
+static int map_sheet(const ky_map_sheet *sheet_map, const char *file)
+{
+    const ky_grid_sheet *sheet = sheet_map->grid;
+    ky_table_span *spans = NULL;
+    size_t count = 0;
+    int status = ky_mapping__split_tables(sheet, &spans, &count);
+
+    for (size_t t = 0; t < count && status == 0; t++) {
+        ky_map_sheet map = *sheet_map;
+        map.first_row = spans[t].first;
+        map.report = add_report(map.book, file, sheet->name, (uint32_t)t + 1);
+        if (!map.report) {
+            status = KY_ENOMEM;
+            break;
+        }
+
+        ky_header_search found;
+        status = locate_table_header(sheet, spans[t].first, spans[t].end, &found);
+        ky_grid_sheet view;
+        if (status == 0)
+            status = ky_grid__mask(sheet, spans[t].first, spans[t].end, &view);
+        if (status != 0)
+            break;
+        map.grid = &view;
+        status = map_table(&map, &found);
+        ky_mapping__free_columns(&map);
+        ky_grid__view_free(&view, true);
+    }
+    free(spans);
+    return status;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -432,24 +522,26 @@ int ky_mapping__add_grid(ky_ctx *ctx, ky_book *book, const ky_grid *grid, const 
         options = &defaults;
     }
     book->threshold = options->threshold;
+    book->scale = options->scale == 5 ? 5 : 3;
     int status = set_title(book, file);
     ky_record_counts before = {book->incident_count, book->risk_count, book->lesson_count};
+    size_t first_report = book->sheet_count;
 
     for (size_t i = 0; i < grid->sheet_count && status == 0; i++) {
         ky_map_sheet map = {
             .ctx = ctx,
             .book = book,
             .grid = &grid->sheets[i],
+            .options = options,
             .threshold = options->threshold,
+            .scale = book->scale,
         };
-        map.report = add_report(book, file, grid->sheets[i].name);
-        if (!map.report)
-            return KY_ENOMEM;
-        status = map_sheet(&map);
-        ky_mapping__free_columns(&map);
+        status = map_sheet(&map, file);
     }
     if (status == 0)
         status = ky_mapping__check_ids(ctx, book, &before);
+    if (status == 0)
+        ky_mapping_file__check_unused(ctx, options->mapping, book, first_report, file);
     return status;
 }
 
@@ -458,6 +550,9 @@ void ky_map_options_init(ky_map_options *options)
     memset(options, 0, sizeof *options);
     options->version = KY_MAP_OPTIONS_VERSION;
     options->threshold = 5;
+    options->scale = 3;
+    options->hours_per_day = KY_HOURS_PER_DAY;
+    options->days_per_month = KY_DAYS_PER_MONTH;
 }
 
 int ky_book_add_file(ky_ctx *ctx, const ky_registry *reg, ky_book *book, const ky_source *source,

@@ -15,10 +15,10 @@
 
 /**
  * @brief Add a report for every sheet of `grid` to `book` and map the sheets
- *        into records. Sets book->threshold from the options and book->title
- *        from the file's base name when it is NULL. Warns about ids that
- *        records of earlier files in the book already use, and about ids
- *        repeated within one sheet.
+ *        into records. Sets book->threshold and book->scale from the
+ *        options, and book->title from the file's base name when it is
+ *        NULL. Warns about ids that records of earlier files in the book
+ *        already use, and about ids repeated within one sheet.
  * @param file Input path stored in the reports and named in diagnostics.
  * @param options Mapping options, or NULL for defaults.
  * @return 0, KY_ENOMEM, or KY_ERROR when a sheet's row counts do not add up
@@ -35,7 +35,8 @@ typedef enum ky_row_class {
     KY_ROW_TITLE,
     KY_ROW_HEADER,
     KY_ROW_NOTE,
-    KY_ROW_UNREADABLE
+    KY_ROW_UNREADABLE,
+    KY_ROW_TOTAL         /**< A totals row (合計, 小計): counted as a skipped note and in `totals`. */
 } ky_row_class;
 
 /** State of the sheet being mapped. Rows and columns are 0-based. */
@@ -44,7 +45,10 @@ typedef struct ky_map_sheet {
     ky_book *book;
     const ky_grid_sheet *grid;
     ky_sheet_report *report;
+    const ky_map_options *options; /**< Never NULL: the caller's options or the defaults. */
     int threshold;
+    int scale;               /**< Highest level of A and B: 3 or 5. */
+    uint32_t first_row;      /**< First row of the table's part of the sheet (its titles). */
     uint32_t header_row;     /**< First header row. */
     uint32_t data_row;       /**< First row below the header. */
     uint32_t last_wide_row;  /**< Last row with two or more values (notes lie below it). */
@@ -86,6 +90,22 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
 void ky_mapping__free_columns(ky_map_sheet *map);
 /* Return the normalised text of a header cell, or NULL for a blank or non-text cell. */
 char *ky_mapping__cell_key(const ky_cell *cell, bool keep_notes);
+
+/** Rows [first, end) of a sheet that belong to one table, 0-based. */
+typedef struct ky_table_span {
+    uint32_t first;
+    uint32_t end;
+} ky_table_span;
+
+/*
+ * Split a sheet into the row spans of its tables (mapping_tables.c). The
+ * spans cover every row once, in order; a sheet without tables is one span.
+ * Returns 0 or KY_ENOMEM; the caller frees *spans.
+ */
+int ky_mapping__split_tables(const ky_grid_sheet *sheet, ky_table_span **spans, size_t *count);
+
+/* Return true when a row's first value says it sums the rows above (合計, 小計, Total). */
+KY_EXPORT bool ky_mapping__is_totals(const ky_grid_sheet *sheet, uint32_t row);
 
 /* Shared helpers (mapping.c). */
 ky_loc ky_mapping__loc(const ky_map_sheet *map, uint32_t row, uint32_t col);

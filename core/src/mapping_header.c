@@ -18,7 +18,9 @@
 
 #include "formats/ky_text.h"
 #include "headers.h"
+#include "kyokun/i18n.h"
 #include "mapping.h"
+#include "mapping_file.h"
 #include "values.h"
 
 /* Number of values checked to decide that a column with a date-like name contains dates. */
@@ -313,7 +315,7 @@ static ky_table_kind recognise_kind(const ky_grid_sheet *sheet, const column_hea
 }
 
 /* Unit for plain numbers in a damage or effort column, read from the header's note. */
-static double column_scale(const char *field, const char *full)
+static double column_scale(const ky_map_options *options, const char *field, const char *full)
 {
     if (!field || !full)
         return 1;
@@ -328,9 +330,9 @@ static double column_scale(const char *field, const char *full)
             return 1e3;
     } else if (strcmp(field, "effort") == 0) {
         if (strstr(full, "人日") || strstr(full, "days"))
-            return 1 / KY_DAYS_PER_MONTH;
+            return 1 / options->days_per_month;
         if (strstr(full, "時間") || strstr(full, "人時") || strstr(full, "hours"))
-            return 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY);
+            return 1 / (options->days_per_month * options->hours_per_day);
     }
     return 1;
 }
@@ -396,6 +398,61 @@ static char *one_line(const char *text)
     return line;
 }
 
+/* Warn that the mapping file names a table whose kind is unknown, so its rows cannot apply. */
+static void warn_kind_missing(const ky_map_sheet *map)
+{
+    const ky_mapping_file *mapping = map->options->mapping;
+    uint32_t row = ky_mapping_file__first_row(mapping, map->report->file, map->report->sheet,
+                                              map->report->table);
+    if (row == 0)
+        return;
+    ky_loc loc = {.file = ky_mapping_file__path(mapping), .row = row};
+    ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.file-no-kind", &loc,
+                 KY_("table %u of sheet \"%s\" of %s has no recognised kind and the mapping "
+                     "file gives none, so its rows for the table are not used. Fill in the "
+                     "kind column (incidents, risks, lessons, why-why or status)"),
+                 (unsigned)map->report->table, map->report->sheet, map->report->file);
+}
+
+/*
+ * Warn once per table about the columns with a header that no field was
+ * mapped to: their values are kept as extra values of each record, and a
+ * mapping file can map them. A column that the mapping file leaves unmapped
+ * (`chosen`) was the user's decision and is not warned about. Returns 0 or
+ * KY_ENOMEM.
+ */
+static int warn_unmapped(const ky_map_sheet *map, uint32_t header_row, const bool *chosen)
+{
+    ky_buf names = {0};
+    size_t count = 0;
+    int status = 0;
+    for (uint32_t c = 0; c < map->col_count && status == 0; c++) {
+        if (map->fields[c] || !map->labels[c] || chosen[c])
+            continue;
+        char letters[8];
+        status = ky_buf_printf(&names, "%s%s \"%s\"", count ? ", " : "", ky_col_name(c, letters),
+                               map->labels[c]);
+        count++;
+    }
+    if (status == 0 && count > 0) {
+        ky_loc loc = ky_mapping__loc(map, header_row, UINT32_MAX);
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.unmapped-columns", &loc,
+                     dngettext(KY_TEXT_DOMAIN,
+                               "%zu column is not mapped to a field, so its values are kept "
+                               "as extra values of each record: %s. To map it, write the "
+                               "mapping with `kyokun inspect --write-mapping FILE`, fill in "
+                               "the field and give the file with -m",
+                               "%zu columns are not mapped to a field, so their values are "
+                               "kept as extra values of each record: %s. To map them, write "
+                               "the mapping with `kyokun inspect --write-mapping FILE`, fill "
+                               "in the fields and give the file with -m",
+                               (unsigned long)count),
+                     count, names.data);
+    }
+    ky_buf_free(&names);
+    return status;
+}
+
 /*
  * Read the header rows into the column arrays and the report, recognise the
  * kind unless `kind` is already known, and map the columns. `upper` and
@@ -414,7 +471,8 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
 
     column_header *headers = calloc(width ? width : 1, sizeof *headers);
     ky_header_quality *qualities = calloc(width ? width : 1, sizeof *qualities);
-    int status = headers && qualities ? alloc_columns(map, width) : KY_ENOMEM;
+    bool *chosen = calloc(width ? width : 1, sizeof *chosen);
+    int status = headers && qualities && chosen ? alloc_columns(map, width) : KY_ENOMEM;
     for (uint32_t c = 0; c < width && status == 0; c++) {
         const ky_cell *low = ky_grid__cell(sheet, lower, c);
         const ky_cell *up = upper < lower ? header_cell(sheet, upper, c) : NULL;
@@ -435,6 +493,10 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
         free(joined);
     }
 
+    ky_table_kind kind_set = ky_mapping_file__kind(map->options->mapping, map->report->file,
+                                                   map->report->sheet, map->report->table);
+    if (kind_set != KY_TABLE_UNKNOWN)
+        kind = kind_set;
     if (status == 0 && kind == KY_TABLE_UNKNOWN)
         kind = recognise_kind(sheet, headers, width, lower + 1, map->fields, qualities);
     map->report->kind = kind;
@@ -454,9 +516,13 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
                 qualities[c] = KY_HEADER_NONE;
         }
     }
+    if (status == 0 && kind != KY_TABLE_UNKNOWN)
+        status = ky_mapping_file__apply(map, kind, qualities, chosen);
+    else if (status == 0)
+        warn_kind_missing(map);
     for (uint32_t c = 0; c < width && status == 0; c++) {
         *points += (int)qualities[c];
-        map->scales[c] = column_scale(map->fields[c], headers[c].lower_full
+        map->scales[c] = column_scale(map->options, map->fields[c], headers[c].lower_full
                                                           ? headers[c].lower_full
                                                           : headers[c].upper_full);
     }
@@ -479,9 +545,12 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
             status = KY_ENOMEM;
     }
     map->report->column_count = n;
+    if (status == 0 && kind != KY_TABLE_UNKNOWN)
+        status = warn_unmapped(map, upper, chosen);
     if (headers)
         column_headers_free(headers, width);
     free(qualities);
+    free(chosen);
     return status;
 }
 

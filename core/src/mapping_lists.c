@@ -182,7 +182,8 @@ static void convert_effort(const ky_map_sheet *map, const field_columns *columns
         return;
 
     char letters[8];
-    incident->effort_pm = ky_value__person_months(cell, map->scales[col]);
+    incident->effort_pm = ky_value__effort(cell, map->scales[col], map->options->hours_per_day,
+                                           map->options->days_per_month);
     ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
     if (isnan(incident->effort_pm))
         ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-effort", &loc,
@@ -251,23 +252,46 @@ static const char *const risk_fields[RISK_FIELDS] = {
     "no", "category", "content", "impact", "a", "b", "c", "decision", "response", "lesson_id",
 };
 
-/* Read level A or B. An unreadable value is kept as text, warned about and read as 0. */
+/*
+ * Read level A or B. An unreadable value is kept as text, warned about and
+ * read as 0. On a 5-level scale the built-in words are not read, because
+ * words such as 高 name the top of a 3-level scale.
+ */
 static int read_level(const ky_map_sheet *map, const field_columns *columns, size_t field,
                       uint32_t row, const char *text)
 {
     const ky_cell *cell = field_cell(map, columns, field, row);
     if (!cell)
         return 0;
-    int level = ky_value__level(cell);
+    int level = 0;
+    if (map->scale == 5) {
+        if (!ky_value__integer(cell, &level) || level < 1 || level > 5)
+            level = 0;
+        if (level == 0)
+            level = ky_value__table_level(cell, map->options->levels);
+    } else {
+        level = ky_value__level(cell, map->options->levels);
+        /* A level table's 4 and 5 belong to the 5-level scale. */
+        if (level > 3)
+            level = 0;
+    }
     if (level == 0) {
         char letters[8];
         int col = columns->cols[field];
         ky_loc loc = ky_mapping__loc(map, row, (uint32_t)col);
-        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-level", &loc,
-                     KY_("invalid level \"%s\" in column \"%s\": expected 1-3 or 高/中/低 "
-                         "(大/中/小 and H/M/L are read too). Correct the cell. Until then the "
-                         "text is kept and the risk value C stays unknown"),
-                     text, column_label(map, col, letters));
+        if (map->scale == 5)
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-level", &loc,
+                         KY_("invalid level \"%s\" in column \"%s\": expected a number from 1 "
+                             "to 5 on the 5-level scale. Correct the cell. Until then the text "
+                             "is kept and the risk value C stays unknown"),
+                         text, column_label(map, col, letters));
+        else
+            ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-level", &loc,
+                         KY_("invalid level \"%s\" in column \"%s\": expected 1-3 or 高/中/低 "
+                             "(大/中/小, ○/△/× and H/M/L are read too, and --levels FILE adds "
+                             "words). Correct the cell. Until then the text is kept and the "
+                             "risk value C stays unknown"),
+                         text, column_label(map, col, letters));
     }
     return level;
 }

@@ -2,25 +2,36 @@
 /*
  * Mapping an incident status table (障害状況表): the time down the first
  * column, the actors across the top, often in two header rows (company
- * above department), and each filled cell an event.
+ * above department), and each filled cell an event. The time is read into
+ * minutes where it can be (times.h). The day that 翌 or 前日 names carries
+ * down to the rows below until another row names a day.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/ky_text.h"
 #include "mapping.h"
+#include "times.h"
 #include "values.h"
 
-/* Return a cell's text, trimmed, following a merged range to its first cell, or NULL when blank. */
-static char *merged_text(const ky_grid_sheet *sheet, uint32_t row, uint32_t col, int *status)
+/* Return the cell at a position, or the first cell of the merged range over it; NULL when blank. */
+static const ky_cell *merged_cell(const ky_grid_sheet *sheet, uint32_t row, uint32_t col)
 {
     const ky_cell *cell = ky_grid__cell(sheet, row, col);
     if (ky_value__is_blank(cell)) {
         const ky_range *range = ky_grid__merge_at(sheet, row, col);
         cell = range ? ky_grid__cell(sheet, range->first_row, range->first_col) : NULL;
-        if (ky_value__is_blank(cell))
-            return NULL;
     }
+    return ky_value__is_blank(cell) ? NULL : cell;
+}
+
+/* Return a cell's text, trimmed, following a merged range to its first cell, or NULL when blank. */
+static char *merged_text(const ky_grid_sheet *sheet, uint32_t row, uint32_t col, int *status)
+{
+    const ky_cell *cell = merged_cell(sheet, row, col);
+    if (!cell)
+        return NULL;
     char *text = ky_value__cell_text(cell);
     char *trimmed = text ? ky_value__trim(text, strlen(text)) : NULL;
     free(text);
@@ -88,11 +99,25 @@ int ky_mapping__status(ky_map_sheet *map, ky_row_class *classes, uint32_t upper,
 
     /* A blank time cell continues the time above it. */
     char *time = NULL;
+    ky_clock clock = {.minutes = -1};
+    int day = 0;
+    int first_date = INT_MIN; /* Serial day of the first date-time cell, which is day 0. */
     for (uint32_t r = map->data_row; r < sheet->row_count && status == 0; r++) {
         char *own = merged_text(sheet, r, 0, &status);
         if (own) {
             free(time);
             time = own;
+            ky_time__read_cell(merged_cell(sheet, r, 0), &clock);
+            if (clock.dated) {
+                first_date = first_date == INT_MIN ? clock.day : first_date;
+                clock.day -= first_date;
+                clock.day_given = true;
+            }
+            /* A row with no time ("その他") belongs to no day unless it names one. */
+            if (clock.day_given)
+                day = clock.day;
+            else if (clock.minutes >= 0)
+                clock.day += day;
         }
         if (classes[r] != KY_ROW_DATA)
             continue;
@@ -110,6 +135,8 @@ int ky_mapping__status(ky_map_sheet *map, ky_row_class *classes, uint32_t upper,
             event->text = text ? ky_value__trim(text, strlen(text)) : NULL;
             free(text);
             event->time_text = time ? ky_strdup(time) : NULL;
+            event->day = clock.day;
+            event->minutes = clock.minutes;
             if (c < width) {
                 event->actor = actors[c].name ? ky_strdup(actors[c].name) : NULL;
                 event->actor_group = actors[c].group ? ky_strdup(actors[c].group) : NULL;

@@ -98,11 +98,16 @@ int ky_mapping__why(ky_map_sheet *map, ky_row_class *classes)
         path[level] = NO_NODE;
     int measure_col = ky_mapping__column(map, "countermeasures");
 
+    /* Each row adds at most one node per level column. */
+    size_t levels = 0;
+    for (int level = 0; level <= KY_WHY_MAX_LEVEL; level++)
+        levels += level_cols[level] >= 0;
+
     ky_book *book = map->book;
     size_t first = book->why_count;
     size_t rows = map->grid->row_count - map->data_row;
-    int status = ky_mapping__reserve((void **)&book->why_nodes, book->why_count,
-                                     rows * (KY_WHY_MAX_LEVEL + 1), sizeof *book->why_nodes);
+    int status = ky_mapping__reserve((void **)&book->why_nodes, book->why_count, rows * levels,
+                                     sizeof *book->why_nodes);
 
     for (uint32_t r = map->data_row; r < map->grid->row_count && status == 0; r++) {
         if (classes[r] != KY_ROW_DATA)

@@ -12,6 +12,7 @@
 
 #include "formats/ky_date.h"
 #include "formats/ky_text.h"
+#include "mapping_file.h"
 #include "values.h"
 
 /* ------------------------------------------------------------------------ */
@@ -131,7 +132,7 @@ bool ky_value__is_blank(const ky_cell *cell)
     return start == end;
 }
 
-int ky_value__level(const ky_cell *cell)
+int ky_value__level(const ky_cell *cell, const struct ky_level_table *levels)
 {
     if (!cell)
         return 0;
@@ -142,6 +143,11 @@ int ky_value__level(const ky_cell *cell)
     char *text = parse_form(cell);
     if (!text)
         return 0;
+    int custom = ky_level_table__find(levels, text);
+    if (custom > 0) {
+        free(text);
+        return custom;
+    }
 
     static const struct {
         const char *text;
@@ -150,6 +156,7 @@ int ky_value__level(const ky_cell *cell)
         {"1", 1}, {"2", 2}, {"3", 3},
         {"低", 1}, {"中", 2}, {"高", 3},
         {"小", 1}, {"大", 3},
+        {"×", 1}, {"✕", 1}, {"△", 2}, {"○", 3}, {"◯", 3},
         {"l", 1}, {"m", 2}, {"h", 3},
         {"low", 1}, {"medium", 2}, {"mid", 2}, {"high", 3},
     };
@@ -160,6 +167,18 @@ int ky_value__level(const ky_cell *cell)
             break;
         }
     }
+    free(text);
+    return level;
+}
+
+int ky_value__table_level(const ky_cell *cell, const struct ky_level_table *levels)
+{
+    if (!levels)
+        return 0;
+    char *text = parse_form(cell);
+    if (!text)
+        return 0;
+    int level = ky_level_table__find(levels, text);
     free(text);
     return level;
 }
@@ -237,10 +256,18 @@ static size_t wide_minus_length(const char *p)
     return 0;
 }
 
+/* Return true when exactly three digits follow, as after a thousands separator. */
+static bool is_thousands_group(const char *p)
+{
+    return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+           isdigit((unsigned char)p[2]) && !isdigit((unsigned char)p[3]);
+}
+
 /*
  * Read a decimal number with optional sign and "," thousands separators, from
- * text whose full-width ASCII is already folded. The sign may also be U+2212
- * or U+30FC (see wide_minus_length()).
+ * text whose full-width ASCII is already folded. A comma counts as a
+ * separator only before a group of three digits, so "1,2,3" is no number.
+ * The sign may also be U+2212 or U+30FC (see wide_minus_length()).
  */
 static bool read_number(const char **cursor, double *out)
 {
@@ -259,7 +286,7 @@ static bool read_number(const char **cursor, double *out)
         if (isdigit((unsigned char)*p)) {
             digits[n++] = *p++;
             any = true;
-        } else if (*p == ',' && any && isdigit((unsigned char)p[1])) {
+        } else if (*p == ',' && any && is_thousands_group(p + 1)) {
             p++;
         } else if (*p == '.' && isdigit((unsigned char)p[1])) {
             digits[n++] = *p++;
@@ -350,21 +377,19 @@ double ky_value__yen(const ky_cell *cell, double scale)
 }
 
 /* Read person-months from folded, lower-cased text, or return NAN when it is something else. */
-static double parse_effort(const char *text, double scale)
+static double parse_effort(const char *text, double scale, double hours_per_day,
+                           double days_per_month)
 {
-    static const struct {
+    double day = 1 / days_per_month;
+    double hour = day / hours_per_day;
+    const struct {
         const char *unit;
         double months;
     } units[] = {
         {"人月", 1}, {"ヶ月", 1}, {"か月", 1}, {"カ月", 1}, {"person-months", 1},
         {"person-month", 1}, {"pm", 1},
-        {"人日", 1 / KY_DAYS_PER_MONTH}, {"日", 1 / KY_DAYS_PER_MONTH},
-        {"person-days", 1 / KY_DAYS_PER_MONTH}, {"days", 1 / KY_DAYS_PER_MONTH},
-        {"人時", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
-        {"時間", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
-        {"person-hours", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
-        {"hours", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
-        {"h", 1 / (KY_DAYS_PER_MONTH * KY_HOURS_PER_DAY)},
+        {"人日", day}, {"日", day}, {"person-days", day}, {"days", day},
+        {"人時", hour}, {"時間", hour}, {"person-hours", hour}, {"hours", hour}, {"h", hour},
     };
     const char *p = text;
     double n;
@@ -382,10 +407,15 @@ static double parse_effort(const char *text, double scale)
     return *p == '\0' ? n * factor : NAN;
 }
 
-double ky_value__person_months(const ky_cell *cell, double scale)
+double ky_value__effort(const ky_cell *cell, double scale, double hours_per_day,
+                        double days_per_month)
 {
     if (scale <= 0)
         scale = 1;
+    if (!(hours_per_day > 0))
+        hours_per_day = KY_HOURS_PER_DAY;
+    if (!(days_per_month > 0))
+        days_per_month = KY_DAYS_PER_MONTH;
     if (!cell)
         return NAN;
     if (cell->type == KY_CELL_NUMBER)
@@ -393,9 +423,14 @@ double ky_value__person_months(const ky_cell *cell, double scale)
     char *text = parse_form(cell);
     if (!text)
         return NAN;
-    double months = parse_effort(text, scale);
+    double months = parse_effort(text, scale, hours_per_day, days_per_month);
     free(text);
     return months;
+}
+
+double ky_value__person_months(const ky_cell *cell, double scale)
+{
+    return ky_value__effort(cell, scale, KY_HOURS_PER_DAY, KY_DAYS_PER_MONTH);
 }
 
 /* Read an unsigned number of 1 to `max_digits` digits. */
@@ -810,8 +845,12 @@ int ky_value__split_list(const char *text, bool split_commas, ky_strlist *out)
     }
 
     /* Collect each item in `item`. In bulleted mode a line without a bullet
-       continues the current item. */
+       continues the current item, and the lines without one above the first
+       bulleted line are a lead-in, which out->lead_in counts when the list
+       starts with it. */
     ky_buf item = {0};
+    size_t count_before = out->count;
+    bool in_lead_in = false;
     for (size_t k = 0; k < count && status == 0; k++) {
         size_t first;
         size_t last;
@@ -824,10 +863,14 @@ int ky_value__split_list(const char *text, bool split_commas, ky_strlist *out)
         bool starts_item = !bulleted || bullet > 0 || item.len == 0;
         if (starts_item && item.len > 0) {
             status = push_item(out, item.data, item.len, split_commas);
+            if (in_lead_in && count_before == 0)
+                out->lead_in = out->count;
             ky_buf_clear(&item);
         } else if (!starts_item && status == 0) {
             status = ky_buf_putc(&item, '\n');
         }
+        if (starts_item)
+            in_lead_in = bulleted && bullet == 0;
         if (status == 0)
             status = ky_buf_append(&item, line + bullet, len - bullet);
     }

@@ -42,13 +42,20 @@ KY_EXPORT char *ky_value__cell_text(const ky_cell *cell);
 /** @brief Return true for NULL, empty cells and text that is only white space. */
 KY_EXPORT bool ky_value__is_blank(const ky_cell *cell);
 
+struct ky_level_table;
+
 /**
- * @brief Read a risk level (impact A or likelihood B): the numbers 1-3 as
- *        numbers or text (full-width digits too), 高/中/低, 大/中/小, H/M/L
- *        and high/medium/low mapped to 3/2/1.
- * @return 1-3, or 0 when the cell contains anything else.
+ * @brief Read a risk level (impact A or likelihood B). The words of `levels`
+ *        come first, then the built-in ones: the numbers 1-3 as numbers or
+ *        text (full-width digits too), and 高/中/低, 大/中/小, ○/△/× (◯ and
+ *        ✕ too), H/M/L and high/medium/low mapped to 3/2/1.
+ * @param levels Level table from ky_level_table_load(), or NULL.
+ * @return The level, or 0 when the cell contains anything else.
  */
-KY_EXPORT int ky_value__level(const ky_cell *cell);
+KY_EXPORT int ky_value__level(const ky_cell *cell, const struct ky_level_table *levels);
+
+/** @brief Return the level that `levels` gives a text cell's word, or 0 (NULL table, no such word). */
+KY_EXPORT int ky_value__table_level(const ky_cell *cell, const struct ky_level_table *levels);
 
 /**
  * @brief Read a whole number from a number cell or from text of digits.
@@ -83,11 +90,17 @@ KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
 
 /**
  * @brief Read an effort in person-months: a number, or text in 人月, 人日
- *        (20 days a month) or 時間 (8 hours a day). Digits and signs are read
- *        as ky_value__yen() reads them.
+ *        (`days_per_month` days a month) or 時間 (`hours_per_day` hours a
+ *        day). Digits and signs are read as ky_value__yen() reads them.
  * @param scale Person-months per unit for a number without a unit.
+ * @param hours_per_day Working hours in a day; 0 or less means KY_HOURS_PER_DAY.
+ * @param days_per_month Working days in a month; 0 or less means KY_DAYS_PER_MONTH.
  * @return The effort, or NAN when the cell is not an effort.
  */
+KY_EXPORT double ky_value__effort(const ky_cell *cell, double scale, double hours_per_day,
+                                  double days_per_month);
+
+/** @brief Read an effort as ky_value__effort() does, with 8 hours a day and 20 days a month. */
 KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
 
 /** Reason a date could not be read. */
@@ -121,7 +134,9 @@ KY_EXPORT int ky_value__list_push(ky_strlist *list, const char *text, size_t len
  *        separated by line breaks, or, when any line starts with a bullet
  *        (・, -, ●, ①, "1.", "(1)" ...), by the bulleted lines; an unbulleted
  *        line then continues the item above. Bullets are removed and items
- *        trimmed; empty items are dropped.
+ *        trimmed; empty items are dropped. The unbulleted lines above the
+ *        first bulleted line become one item, a lead-in; when `out` was
+ *        empty, out->lead_in is set to the number of items it made.
  * @param split_commas Also split items on 、 , ， ; ； (keywords, purposes).
  * @return 0 or KY_ENOMEM.
  */

@@ -268,11 +268,13 @@ static void test_incidents__unreadable_amount_warned(void **state)
     incident_sheet(f);
     map(f);
 
-    assert_int_equal(f->seen.count, 1);
-    assert_string_equal(f->seen.codes[0], "mapping.invalid-amount");
-    assert_string_equal(f->seen.sheets[0], "一覧");
-    assert_int_equal(f->seen.rows[0], 7);
-    assert_int_equal(f->seen.cols[0], 5);
+    /* The unmapped column 担当者 is warned about first, in the header row. */
+    assert_int_equal(f->seen.count, 2);
+    assert_string_equal(f->seen.codes[0], "mapping.unmapped-columns");
+    assert_string_equal(f->seen.codes[1], "mapping.invalid-amount");
+    assert_string_equal(f->seen.sheets[1], "一覧");
+    assert_int_equal(f->seen.rows[1], 7);
+    assert_int_equal(f->seen.cols[1], 5);
 }
 
 static void test_columns__unmapped_kept_as_extra(void **state)
@@ -1273,6 +1275,48 @@ static void test_values__split_list_plain_lines(void **state)
     free(list.items);
 }
 
+/* Lines without a bullet above the bulleted ones (lesson G7's 直接原因) are
+ * one lead-in item, which lead_in counts. A lead-in that a later cell adds
+ * to a list that has items is not counted. */
+static void test_values__split_list_lead_in(void **state)
+{
+    (void)state;
+    ky_strlist list = {0};
+    assert_int_equal(ky_value__split_list("直接の原因は既知の不具合であった。\n"
+                                          "原因は、以下のとおりである。\n"
+                                          "・pingが通ったので問題ないと誤認した。\n"
+                                          "・調査を後回しにした。\n続きの行",
+                                          false, &list), 0);
+    assert_int_equal(list.count, 3);
+    assert_int_equal(list.lead_in, 1);
+    assert_string_equal(list.items[0], "直接の原因は既知の不具合であった。\n原因は、以下のとおりである。");
+    assert_string_equal(list.items[1], "pingが通ったので問題ないと誤認した。");
+    assert_string_equal(list.items[2], "調査を後回しにした。\n続きの行");
+
+    /* A continuation row's lead-in lands in the middle of the list: not counted. */
+    assert_int_equal(ky_value__split_list("補足：\n・再起動を先送りした。", false, &list), 0);
+    assert_int_equal(list.count, 5);
+    assert_int_equal(list.lead_in, 1);
+    for (size_t i = 0; i < list.count; i++)
+        free(list.items[i]);
+    free(list.items);
+
+    ky_strlist bulleted = {0};
+    assert_int_equal(ky_value__split_list("・一つ目\n・二つ目", false, &bulleted), 0);
+    assert_int_equal(bulleted.count, 2);
+    assert_int_equal(bulleted.lead_in, 0);
+    ky_strlist plain = {0};
+    assert_int_equal(ky_value__split_list("一行目\n二行目", false, &plain), 0);
+    assert_int_equal(plain.count, 2);
+    assert_int_equal(plain.lead_in, 0);
+    for (size_t i = 0; i < 2; i++) {
+        free(bulleted.items[i]);
+        free(plain.items[i]);
+    }
+    free(bulleted.items);
+    free(plain.items);
+}
+
 static void test_values__lesson_ids_kept_out_of_text(void **state)
 {
     (void)state;
@@ -1397,6 +1441,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ids__blank_ids_not_compared, setup, teardown),
         cmocka_unit_test(test_values__split_list_lines),
         cmocka_unit_test(test_values__split_list_plain_lines),
+        cmocka_unit_test(test_values__split_list_lead_in),
         cmocka_unit_test(test_values__lesson_ids_kept_out_of_text),
         cmocka_unit_test_setup_teardown(test_add_file__through_registry, setup, teardown),
     };

@@ -29,10 +29,16 @@ typedef struct fixture {
     size_t warnings;
 } fixture;
 
+/*
+ * Count warnings about values. The warning that lists a table's unmapped
+ * columns is left out, because these exports have columns the model has no
+ * field for, and the tests check those columns one by one.
+ */
 static void count_warnings(const ky_diag *diag, void *payload)
 {
-    (void)diag;
     fixture *f = payload;
+    if (strcmp(diag->code, "mapping.unmapped-columns") == 0)
+        return;
     f->warnings++;
 }
 

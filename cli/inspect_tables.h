@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parts of `kyokun inspect` output that describe tables and their records:
+ * the table line of a sheet with several tables, the CSV form of the row
+ * accounting (--format csv), and the events and why-why trees under -v.
+ */
+#ifndef KYOKUN_CLI_INSPECT_TABLES_H
+#define KYOKUN_CLI_INSPECT_TABLES_H
+
+#include <stdio.h>
+
+#include "kyokun/book.h"
+
+/** @brief Return the number of tables of the sheet that `report` belongs to (reports of a sheet are adjacent). */
+size_t cli_inspect_tables_on_sheet(const ky_book *book, size_t report);
+
+/** @brief Print the CSV header line of `inspect --format csv`. */
+void cli_inspect_print_csv_header(FILE *out);
+
+/**
+ * @brief Print one CSV record per table of the book: file, sheet, table,
+ *        rows, kind, confidence, header rows and every row count.
+ */
+void cli_inspect_print_csv(FILE *out, const ky_book *book);
+
+/**
+ * @brief Print the records of a status table (its events with the time read)
+ *        or of a why-why analysis (its tree), indented; other kinds print nothing.
+ */
+void cli_inspect_print_records(FILE *out, const ky_book *book, const ky_sheet_report *report);
+
+#endif
