@@ -961,6 +961,35 @@ def write_bad_samples(guide_case_ja_bytes):
     (bad_dir / "broken-quote.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
 
 
+def write_anonymize_samples():
+    """Write the inputs of the anonymisation walk-through of docs/guide.ja.md:
+    an incident list that names companies and people and contains an e-mail
+    address, phone numbers and an IP address, and the names list for it.
+    Every name, address and number is made up."""
+    folder = SAMPLES_DIR / "anonymize"
+    folder.mkdir(exist_ok=True)
+    incidents = [
+        ["発生日時", "システム名", "障害の概要", "主な原因", "対外影響", "障害の影響額（円）",
+         "対応工数（人月）", "連絡先"],
+        ["2024/4/8 9:15", "受発注システム",
+         "アクメ電機製の負荷分散装置が停止し、田中さんが再起動した",
+         "ハードウェア故障・性能低下等", "受注受付が２時間停止", "1200000", "0.3",
+         "tanaka@example.co.jp"],
+        ["2024/5/20 14:40", "受発注システム",
+         "ガンマ商事の佐藤様から、注文が反映されないと問い合わせがあった",
+         "ソフトウェアの誤り", "注文１２件の反映が遅延", "0", "0.5", "03-1234-5678"],
+        ["2024/6/3 2:05", "基幹システム",
+         "夜間バッチがサーバ 192.168.10.25 のディスク容量不足で異常終了した",
+         "運用方法・手順等の誤り", "なし（社内のみ）", "0", "0.2", "090-1234-5678"],
+    ]
+    names = [["name", "kind", "placeholder"], ["アクメ電機", "company", ""],
+             ["ガンマ商事", "company", ""]]
+    for file_name, rows in (("incidents-with-names.csv", incidents), ("names.csv", names)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        (folder / file_name).write_bytes(out.getvalue().encode("utf-8"))
+
+
 def main():
     outputs = {}
     for lang in ("ja", "en"):
@@ -969,6 +998,7 @@ def main():
         outputs[lang] = path.read_bytes()
     (SAMPLES_DIR / "incidents.cp932.csv").write_bytes(incident_csv_bytes())
     write_bad_samples(outputs["ja"])
+    write_anonymize_samples()
 
 
 if __name__ == "__main__":

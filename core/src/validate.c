@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "book_fields.h"
 #include "formats/ky_text.h"
+#include "kyokun/anonymize.h"
 #include "kyokun/i18n.h"
 #include "kyokun/validate.h"
 
@@ -93,6 +95,11 @@ enum {
     RULE_MEASURES_INCOMPLETE,
     RULE_ROOT_CAUSE_BLAMES_PERSON,
     RULE_RISK_C_MISMATCH,
+    RULE_PRIVACY_EMAIL,
+    RULE_PRIVACY_PHONE,
+    RULE_PRIVACY_IP,
+    RULE_PRIVACY_PERSON,
+    RULE_PRIVACY_LISTED,
     RULE_COUNT
 };
 
@@ -104,6 +111,9 @@ enum {
  * - The negative-form and blame checks match words, so they can be wrong.
  * - Missing measures are a warning because the guide's own lesson G7 lists
  *   recurrence-prevention measures (再発防止策) only, with no preventive ones.
+ * - Privacy findings are warnings, because a lesson kept inside the company
+ *   may name people. The guide requires proper nouns to be anonymised only
+ *   before a lesson is shared.
  */
 static const ky_validate_rule rules[RULE_COUNT] = {
     [RULE_ID_MISSING] = {"lesson.id-missing", KY_SEV_ERROR,
@@ -133,6 +143,21 @@ static const ky_validate_rule rules[RULE_COUNT] = {
                                              "process or structure behind it")},
     [RULE_RISK_C_MISMATCH] = {"risk.c-mismatch", KY_SEV_ERROR,
                               KY_N_("correct C to A x B, or correct A or B")},
+    [RULE_PRIVACY_EMAIL] = {"privacy.email", KY_SEV_WARNING,
+                            KY_N_("remove the address, or convert with --anonymize auto before "
+                                  "sharing the outputs")},
+    [RULE_PRIVACY_PHONE] = {"privacy.phone", KY_SEV_WARNING,
+                            KY_N_("remove the number, or convert with --anonymize auto before "
+                                  "sharing the outputs")},
+    [RULE_PRIVACY_IP] = {"privacy.ip-address", KY_SEV_WARNING,
+                         KY_N_("remove the address, or convert with --anonymize auto before "
+                               "sharing the outputs")},
+    [RULE_PRIVACY_PERSON] = {"privacy.person-name", KY_SEV_WARNING,
+                             KY_N_("write a role such as 担当者A instead, or convert with "
+                                   "--anonymize auto before sharing the outputs")},
+    [RULE_PRIVACY_LISTED] = {"privacy.listed-name", KY_SEV_WARNING,
+                             KY_N_("convert with --anonymize and the names list before sharing "
+                                   "the outputs")},
 };
 
 #define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
@@ -739,6 +764,144 @@ static void check_risk_value(validation *v, const ky_risk *risk)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Privacy rules                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* The state of the privacy rules: the validation and the anonymizer that finds names. */
+typedef struct privacy_check {
+    validation *v;
+    const ky_anonymizer *anonymizer;
+} privacy_check;
+
+/* Return the 1-based column of the extra value with `header` on the record's sheet, or 0. */
+static uint32_t extra_column(const ky_book *book, const ky_origin *origin, const char *header)
+{
+    for (size_t i = 0; header && i < book->sheet_count; i++) {
+        const ky_sheet_report *sheet = &book->sheets[i];
+        bool same_file = sheet->file && origin->file && strcmp(sheet->file, origin->file) == 0;
+        bool same_sheet = (!sheet->sheet && !origin->sheet)
+                       || (sheet->sheet && origin->sheet
+                           && strcmp(sheet->sheet, origin->sheet) == 0);
+        if (!same_file || !same_sheet)
+            continue;
+        for (size_t c = 0; c < sheet->column_count; c++)
+            if (!sheet->columns[c].field && sheet->columns[c].header
+                && strcmp(sheet->columns[c].header, header) == 0)
+                return sheet->columns[c].col + 1;
+    }
+    return 0;
+}
+
+static int privacy_rule(const ky_name_match *match)
+{
+    if (match->listed)
+        return RULE_PRIVACY_LISTED;
+    switch (match->kind) {
+    case KY_NAME_EMAIL: return RULE_PRIVACY_EMAIL;
+    case KY_NAME_PHONE: return RULE_PRIVACY_PHONE;
+    case KY_NAME_IP: return RULE_PRIVACY_IP;
+    default: return RULE_PRIVACY_PERSON;
+    }
+}
+
+/* Add one finding per name found in `text`. `col` replaces the column of
+ * `field` when it is not 0. Returns 0 or KY_ENOMEM. */
+static int check_text(privacy_check *check, const char *text, const ky_origin *origin,
+                      const char *field, uint32_t col, const char *record_id)
+{
+    if (!text || !text[0])
+        return 0;
+    ky_name_match *matches = NULL;
+    size_t count = 0;
+    if (ky_anonymizer_scan(check->anonymizer, text, strlen(text), &matches, &count) != 0)
+        return KY_ENOMEM;
+    validation *v = check->v;
+    for (size_t i = 0; i < count; i++) {
+        const ky_name_match *m = &matches[i];
+        int rule = privacy_rule(m);
+        int len = (int)(m->end - m->start);
+        const char *found = text + m->start;
+        size_t before = v->findings->count;
+        if (rule == RULE_PRIVACY_EMAIL)
+            add_finding(v, rule, origin, field, record_id,
+                        KY_("the text contains the e-mail address '%.*s'"), len, found);
+        else if (rule == RULE_PRIVACY_PHONE)
+            add_finding(v, rule, origin, field, record_id,
+                        KY_("the text contains the phone number '%.*s'"), len, found);
+        else if (rule == RULE_PRIVACY_IP)
+            add_finding(v, rule, origin, field, record_id,
+                        KY_("the text contains the IP address '%.*s'"), len, found);
+        else if (rule == RULE_PRIVACY_PERSON)
+            add_finding(v, rule, origin, field, record_id,
+                        KY_("the text contains '%.*s', a name followed by an honorific"), len,
+                        found);
+        else
+            add_finding(v, rule, origin, field, record_id,
+                        KY_("the text contains '%.*s' from the names list (%s)"), len, found,
+                        ky_name_kind_name(m->kind));
+        if (col && v->findings->count > before)
+            v->findings->items[v->findings->count - 1].col = col;
+    }
+    free(matches);
+    return 0;
+}
+
+static int check_record_text(const ky_book_text *field, void *payload)
+{
+    privacy_check *check = payload;
+    /* Headers repeated on every record are checked once, in the sheet reports. */
+    if (field->repeated)
+        return 0;
+    uint32_t col = field->extra_header
+                 ? extra_column(check->v->book, field->origin, field->extra_header)
+                 : 0;
+    return check_text(check, *field->text, field->origin, field->field, col, field->record_id);
+}
+
+/* Check the sheet names and column headers, located at the header row. */
+static int check_sheet_reports(privacy_check *check)
+{
+    const ky_book *book = check->v->book;
+    int status = 0;
+    for (size_t i = 0; status == 0 && i < book->sheet_count; i++) {
+        const ky_sheet_report *sheet = &book->sheets[i];
+        ky_origin origin = {sheet->file, sheet->sheet, 0};
+        /* A sheet with several tables has one report per table, each with the sheet's name. */
+        if (sheet->table <= 1)
+            status = check_text(check, sheet->sheet, &origin, NULL, 0, NULL);
+        origin.row = sheet->header_row;
+        for (size_t c = 0; status == 0 && c < sheet->column_count; c++)
+            status = check_text(check, sheet->columns[c].header, &origin, NULL,
+                                sheet->columns[c].col + 1, NULL);
+    }
+    return status;
+}
+
+/* Run the privacy rules on every text of the book. Returns 0 or KY_ENOMEM. */
+static int check_privacy(validation *v, const ky_anonymizer *anonymizer)
+{
+    ky_anonymizer *detector = NULL;
+    if (!anonymizer) {
+        ky_anonymize_options options;
+        ky_anonymize_options_init(&options);
+        options.detect = true;
+        ky_ctx *ctx = ky_ctx_new();
+        int status = ctx ? ky_anonymizer_new(ctx, &options, &detector) : KY_ENOMEM;
+        ky_ctx_free(ctx);
+        if (status != 0)
+            return KY_ENOMEM;
+        anonymizer = detector;
+    }
+    privacy_check check = {.v = v, .anonymizer = anonymizer};
+    /* The walk can change strings, but check_record_text only reads them. */
+    int status = ky_book__visit_records((ky_book *)v->book, check_record_text, &check);
+    if (status == 0)
+        status = check_sheet_reports(&check);
+    ky_anonymizer_free(detector);
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Entry point                                                               */
 /* ------------------------------------------------------------------------ */
 
@@ -765,6 +928,8 @@ int ky_validate_book(ky_ctx *ctx, const ky_book *book, const ky_validate_options
     }
     for (size_t i = 0; i < book->risk_count; i++)
         check_risk_value(&v, &book->risks[i]);
+    if (check_privacy(&v, v.options.anonymizer) != 0)
+        v.out_of_memory = true;
 
     if (v.out_of_memory) {
         ky_findings_free(v.findings);

@@ -8,9 +8,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 mapfile -t sources < <(find core formats plugins cli -name '*.[ch]' | sort)
-xgettext --from-code=UTF-8 -k -kKY_ -kKY_N_ -o "$work/kyokun.pot" "${sources[@]}"
+# dngettext's singular and plural forms are messages too (the summary counts).
+xgettext --from-code=UTF-8 -k -kKY_ -kKY_N_ -kdngettext:2,3 -o "$work/kyokun.pot" "${sources[@]}"
 msgfmt --check -o /dev/null po/ja.po
 msgmerge -q --no-fuzzy-matching -o "$work/ja.po" po/ja.po "$work/kyokun.pot"
+# The merged catalogue carries xgettext's c-format flags, so this also checks
+# that each translation has the same printf conversions as its message.
+msgfmt --check -o /dev/null "$work/ja.po"
 
 untranslated=$(msgattrib --untranslated --no-obsolete "$work/ja.po" | grep -c '^msgid' || true)
 fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$work/ja.po" | grep -c '^msgid' || true)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kyokun/anonymize.h"
 #include "kyokun/book.h"
 #include "kyokun/diag.h"
 #include "kyokun/validate.h"
@@ -175,6 +176,11 @@ static void test_rules__ids_and_severities(void **state)
         {"lesson.measures-incomplete", KY_SEV_WARNING},
         {"lesson.root-cause-blames-person", KY_SEV_WARNING},
         {"risk.c-mismatch", KY_SEV_ERROR},
+        {"privacy.email", KY_SEV_WARNING},
+        {"privacy.phone", KY_SEV_WARNING},
+        {"privacy.ip-address", KY_SEV_WARNING},
+        {"privacy.person-name", KY_SEV_WARNING},
+        {"privacy.listed-name", KY_SEV_WARNING},
     };
     size_t count = 0;
     const ky_validate_rule *rules = ky_validate_rules(&count);
@@ -668,6 +674,86 @@ static void test_findings__column_from_sheet_report(void **state)
     assert_int_equal(findings->items[1].col, 0);
 }
 
+/* A lesson sheet report mapping column C to the problem, with an unmapped column F "連絡先". */
+static void add_lesson_sheet_report(fixture *f)
+{
+    f->book->sheets = calloc(1, sizeof *f->book->sheets);
+    assert_non_null(f->book->sheets);
+    f->book->sheet_count = 1;
+    ky_sheet_report *sheet = &f->book->sheets[0];
+    sheet->file = strdup("lessons.xlsx");
+    sheet->sheet = strdup("教訓");
+    sheet->kind = KY_TABLE_LESSONS;
+    sheet->header_row = 1;
+    sheet->columns = calloc(2, sizeof *sheet->columns);
+    assert_non_null(sheet->columns);
+    sheet->column_count = 2;
+    sheet->columns[0] = (ky_column_map){.col = 2, .header = strdup("問題"), .field = "problem"};
+    sheet->columns[1] = (ky_column_map){.col = 5, .header = strdup("連絡先"), .field = NULL};
+}
+
+static void test_privacy__detections_located(void **state)
+{
+    fixture *f = *state;
+    ky_lesson *lesson = add_clean_lesson(f, "G7");
+    set_text(&lesson->problem, "田中さんが負荷分散装置を再起動した。");
+    lesson->extras.items = calloc(1, sizeof *lesson->extras.items);
+    assert_non_null(lesson->extras.items);
+    lesson->extras.count = 1;
+    lesson->extras.items[0].header = strdup("連絡先");
+    lesson->extras.items[0].value = strdup("tanaka@example.co.jp / 090-1234-5678");
+    add_lesson_sheet_report(f);
+
+    const ky_findings *findings = validate(f, NULL);
+    assert_int_equal(findings->count, 3);
+    assert_int_equal(findings->warnings, 3);
+    assert_string_equal(findings->items[0].rule, "privacy.person-name");
+    assert_int_equal(findings->items[0].col, 3);
+    assert_int_equal(findings->items[0].row, 2);
+    assert_string_equal(findings->items[0].record_id, "G7");
+    assert_non_null(strstr(findings->items[0].message, "'田中さん'"));
+    assert_string_equal(findings->items[1].rule, "privacy.email");
+    assert_int_equal(findings->items[1].col, 6);
+    assert_non_null(strstr(findings->items[1].message, "'tanaka@example.co.jp'"));
+    assert_string_equal(findings->items[2].rule, "privacy.phone");
+    assert_int_equal(findings->items[2].col, 6);
+}
+
+static void test_privacy__headers_checked_once(void **state)
+{
+    fixture *f = *state;
+    add_clean_lesson(f, "G7");
+    add_clean_lesson(f, "G8");
+    add_lesson_sheet_report(f);
+    free(f->book->sheets[0].columns[1].header);
+    f->book->sheets[0].columns[1].header = strdup("鈴木様メモ");
+
+    const ky_findings *findings = validate(f, NULL);
+    assert_only_rule(findings, "privacy.person-name", 1);
+    assert_int_equal(findings->items[0].row, 1);
+    assert_int_equal(findings->items[0].col, 6);
+}
+
+static void test_privacy__listed_names(void **state)
+{
+    fixture *f = *state;
+    ky_lesson *lesson = add_clean_lesson(f, "G7");
+    set_text(&lesson->problem, "アクメ電機の負荷分散装置が停止した。");
+    ky_anonymizer *anonymizer = NULL;
+    assert_int_equal(ky_anonymizer_new(f->ctx, NULL, &anonymizer), 0);
+    assert_int_equal(ky_anonymizer_add_name(f->ctx, anonymizer, "アクメ電機", KY_NAME_COMPANY,
+                                            NULL),
+                     0);
+    ky_validate_options options;
+    ky_validate_options_init(&options);
+    options.anonymizer = anonymizer;
+
+    const ky_findings *findings = validate(f, &options);
+    assert_only_rule(findings, "privacy.listed-name", 1);
+    assert_non_null(strstr(findings->items[0].message, "'アクメ電機'"));
+    ky_anonymizer_free(anonymizer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +801,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_risk_c_mismatch__unknown_values_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_findings__outlive_book, setup, teardown),
         cmocka_unit_test_setup_teardown(test_findings__column_from_sheet_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_privacy__detections_located, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_privacy__headers_checked_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_privacy__listed_names, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
