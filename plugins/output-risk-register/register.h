@@ -11,12 +11,20 @@
 
 #include "formats/ky_text.h"
 #include "kyokun/plugin.h"
+#include "plugins/output-risk-register/register_names.h"
 
 /** Excel's maximum number of characters (UTF-16 code units) in one cell. */
 #define REG_CELL_MAX_UNITS 32767
 
 /** Excel's maximum number of rows in a sheet. */
 #define REG_MAX_ROWS 1048576u
+
+/**
+ * Points per line of wrapped text in a row. Lines of Japanese text at the
+ * default size were about 17 points apart in PDFs from LibreOffice 7.4 (an
+ * estimate from rendered pages), more than Excel's default row of 15 points.
+ */
+#define REG_LINE_HEIGHT 18.0
 
 /** Paper size code of A4 in libxlsxwriter. */
 #define REG_PAPER_A4 9
@@ -45,12 +53,14 @@ typedef struct reg_labels {
     const char *map_sheet;
     const char *lesson_sheet;
     const char *incident_sheet;
+    const char *cause_sheet;      /**< The Pareto table of incidents per main cause. */
     const char *threshold_name;   /**< Defined name of the threshold cell, used in formulas. */
     const char *threshold_label;  /**< Shown beside the threshold cell. */
     const char *threshold_help;   /**< Explains the decision rule next to the threshold. */
     const char *respond;          /**< Decision when C >= threshold. */
     const char *accept;           /**< Decision when C < threshold. */
     const char *subject;
+    const char *generated_by;     /**< printf format of the document comment, (version). */
     const char *row_prefix;       /**< Before a source row number ("row " in "row 12"). */
     const char *row_suffix;       /**< After a source row number ("行目" in "12行目"). */
     const char *truncated;        /**< Marker appended to text cut at the cell limit. */
@@ -69,12 +79,27 @@ typedef struct reg_labels {
     const char *map_likelihood_axis;  /**< Title of the horizontal axis (B). */
     const char *map_total;            /**< Label of the total cell. */
     const char *level_names[3];       /**< Names of levels 1, 2 and 3 on a 3-level scale. */
+    const char *level_names5[5];      /**< Names of levels 1 to 5 on a 5-level scale. */
     const char *legend_respond;       /**< Legend of the red cells. */
     const char *legend_watch;         /**< Legend of the amber cells. */
     const char *legend_accept;        /**< Legend of the green cells. */
     const char *legend_respond_rule;
     const char *legend_watch_rule;
     const char *legend_accept_rule;
+
+    /* Classification values that kyokun filled in, on the lesson sheet. */
+    const char *mark_derived;         /**< Appended to a value computed by a rule. */
+    const char *mark_suggested;       /**< Appended to a value suggested from the text. */
+    const char *note_id_generated;    /**< Note line of a lesson whose id kyokun made. */
+
+    /* The cause sheet. */
+    const char *cause_title;
+    const char *cause_help;           /**< Says what is counted and how the classes are cut. */
+    const char *cause_blank;          /**< Key of the incidents without a main cause. */
+    const char *cause_total;          /**< Label of the total row. */
+    const char *cause_chart_title;
+    const char *cause_count_series;   /**< Name of the column series. */
+    const char *cause_share_series;   /**< Name of the cumulative line series. */
 } reg_labels;
 
 /** State of one write: the workbook, its formats and where messages point. */
@@ -99,6 +124,8 @@ typedef struct reg_writer {
     lxw_format *label;        /**< Bold label beside the threshold. */
     lxw_format *respond;      /**< Conditional format of rows that need a response. */
     lxw_format *note;         /**< Wrapped, top-aligned text without a border. */
+    lxw_format *generated_id; /**< Lesson id that kyokun made: grey italic text. */
+    lxw_format *percent;      /**< Bordered percentage with one decimal. */
 
     const reg_column *columns; /**< Columns of the sheet being written, for row heights. */
     size_t row_lines;         /**< Estimated text lines of the tallest cell in the current row. */
@@ -106,6 +133,15 @@ typedef struct reg_writer {
     ky_buf scratch;           /**< Cleaned text of the cell being written. */
     ky_buf compose;           /**< Text assembled from several fields. */
     ky_buf escaped;           /**< `scratch` with literal "_xHHHH_" sequences escaped. */
+
+    reg_sheet_names sheet_names; /**< Names of the sheets added so far. */
+    const char *risk_sheet_name; /**< Name of the risk sheet as written, which formulas refer to. */
+
+    /* The Pareto chart's cumulative line on a secondary axis, which
+     * libxlsxwriter 1.1.4 cannot combine with the columns, so reg_patch_chart()
+     * adds it to the saved file. Both are empty when the workbook has no chart. */
+    ky_buf chart_line;        /**< A <c:lineChart> element for the chart's plot area. */
+    ky_buf chart_axes;        /**< The secondary <c:catAx> and <c:valAx> of the line. */
 } reg_writer;
 
 /** Location of an output cell and of the input record behind it, for warnings. */
@@ -128,6 +164,14 @@ const char *reg_column_label(const reg_writer *w, const reg_column *column);
  * negative ky_status.
  */
 int reg_check(reg_writer *w, lxw_error error, const char *step);
+
+/**
+ * Add a sheet named after `wanted`, made legal and unique by
+ * reg_sheet_names_add(). *name receives the name as written, which the
+ * writer owns.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_add_sheet(reg_writer *w, const char *wanted, lxw_worksheet **sheet, const char **name);
 
 /* register_text.c */
 
@@ -190,6 +234,44 @@ int reg_write_lesson_sheet(reg_writer *w);
 
 /** Write the incident list sheet; call it only when the book has incidents. */
 int reg_write_incident_sheet(reg_writer *w);
+
+/**
+ * Write a header row and set up the sheet around it: column widths, frozen
+ * header, autofilter over the records, and A4 landscape printing one page
+ * wide with the header repeated and page numbers in the footer.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_setup_table(reg_writer *w, lxw_worksheet *ws, lxw_row_t header_row,
+                    const reg_column *columns, lxw_col_t count, size_t records);
+
+/* register_causes.c */
+
+/**
+ * Write the cause sheet: incidents counted per main cause, most frequent
+ * first, with share, cumulative share, ABC class and a Pareto chart. Call it
+ * only when the book has incidents.
+ */
+int reg_write_cause_sheet(reg_writer *w);
+
+/* register_chart.c */
+
+/**
+ * Compose in w->chart_line and w->chart_axes the cumulative-share line of
+ * the Pareto chart on a secondary axis fixed at 0-100 %. `categories` and
+ * `values` are range references such as "'sheet'!$A$4:$A$9", and `shares`
+ * the `count` cached cumulative shares (0-1).
+ * @return 0 or KY_ENOMEM.
+ */
+int reg_compose_chart_line(reg_writer *w, const char *name, const char *categories,
+                           const char *values, const double *shares, size_t count);
+
+/**
+ * Add the line composed by reg_compose_chart_line() to the chart of the
+ * saved workbook at `path`, rewriting that one zip entry. Does nothing when
+ * nothing was composed.
+ * @return 0 or a negative ky_status with the error set.
+ */
+int reg_patch_chart(reg_writer *w, const char *path);
 
 /* register_map.c */
 

@@ -111,10 +111,6 @@ enum {
 #define MAP_CELL_WIDTH 16.0
 #define MAP_CELL_HEIGHT 48.0 /* Points, so that a cell of a 3-level map is about square. */
 
-/* Points per line of wrapped text. In PDFs from LibreOffice 7.4, lines of
- * Japanese text at the default size were about 17 points apart (an estimate). */
-#define MAP_LINE_HEIGHT 18.0
-
 /*
  * How a cell of the map is coloured. A cell whose A x B reaches the threshold
  * needs a response (red). A cell below it is "watch" (amber) when one level
@@ -200,12 +196,11 @@ static bool add_map_formats(reg_writer *w, map_formats *formats)
             return false;
         format_set_bold(format);
         format_set_bg_color(format, 0xDDEBF7);
-        if (w->scale == 3) {
-            char number_format[64];
-            snprintf(number_format, sizeof number_format, "0\" %s\"",
-                     w->labels->level_names[level - 1]);
-            format_set_num_format(format, number_format);
-        }
+        const char *level_name = w->scale == REG_MAX_SCALE ? w->labels->level_names5[level - 1]
+                                                           : w->labels->level_names[level - 1];
+        char number_format[64];
+        snprintf(number_format, sizeof number_format, "0\" %s\"", level_name);
+        format_set_num_format(format, number_format);
         formats->levels[level - 1] = format;
     }
 
@@ -232,20 +227,26 @@ static bool add_map_formats(reg_writer *w, map_formats *formats)
  * Cells
  */
 
+/* Bytes of a range reference: the quoted sheet name and "!$XXX$1048576:$XXX$1048576". */
+#define REG_RANGE_SIZE (2 * REG_SHEET_NAME_SIZE + 64)
+
 /* Write "'sheet'!$E$4:$E$1048576", the records of one register column, into `out`. */
 static void register_range(const reg_writer *w, lxw_col_t col, char *out, size_t size)
 {
     char letters[8];
+    char quoted[2 * REG_SHEET_NAME_SIZE];
     ky_col_name(col, letters);
-    snprintf(out, size, "'%s'!$%s$%u:$%s$%u", w->labels->risk_sheet, letters,
-             (unsigned)REG_RISK_FIRST_ROW + 1, letters, REG_MAX_ROWS);
+    /* A legal name takes at most 93 bytes and 188 quoted, so `quoted` is large enough. */
+    reg_quote_sheet_name(w->risk_sheet_name, quoted, sizeof quoted);
+    snprintf(out, size, "%s!$%s$%u:$%s$%u", quoted, letters, (unsigned)REG_RISK_FIRST_ROW + 1,
+             letters, REG_MAX_ROWS);
 }
 
 /* Write the count of risks with impact `a` and likelihood `b`, as a formula with the count cached. */
 static int write_count(reg_writer *w, lxw_worksheet *ws, const map_formats *formats, int a,
                        int b)
 {
-    char a_range[128], b_range[128], formula[320];
+    char a_range[REG_RANGE_SIZE], b_range[REG_RANGE_SIZE], formula[2 * REG_RANGE_SIZE + 64];
     register_range(w, REG_RISK_COL_A, a_range, sizeof a_range);
     register_range(w, REG_RISK_COL_B, b_range, sizeof b_range);
     snprintf(formula, sizeof formula, "=COUNTIFS(%s,%d,%s,%d)", a_range, a, b_range, b);
@@ -269,7 +270,7 @@ static int write_count(reg_writer *w, lxw_worksheet *ws, const map_formats *form
  */
 static int write_total(reg_writer *w, lxw_worksheet *ws, const map_formats *formats)
 {
-    char a_range[128], b_range[128], formula[320];
+    char a_range[REG_RANGE_SIZE], b_range[REG_RANGE_SIZE], formula[2 * REG_RANGE_SIZE + 64];
     register_range(w, REG_RISK_COL_A, a_range, sizeof a_range);
     register_range(w, REG_RISK_COL_B, b_range, sizeof b_range);
     snprintf(formula, sizeof formula, "=COUNTIFS(%s,\">0\",%s,\">0\")", a_range, b_range);
@@ -383,7 +384,7 @@ static int write_legend_line(reg_writer *w, lxw_worksheet *ws, const map_formats
                                                 formats->legend),
                        "write risk map legend");
     if (rc == 0 && lines > 1)
-        rc = reg_check(w, worksheet_set_row(ws, row, MAP_LINE_HEIGHT * (double)lines, NULL),
+        rc = reg_check(w, worksheet_set_row(ws, row, REG_LINE_HEIGHT * (double)lines, NULL),
                        "set row height");
     return rc;
 }
@@ -404,7 +405,7 @@ static int write_heading(reg_writer *w, lxw_worksheet *ws)
                                                 labels->map_help, w->note),
                        "write risk map help");
     if (rc == 0 && lines > 1)
-        rc = reg_check(w, worksheet_set_row(ws, MAP_HELP_ROW, MAP_LINE_HEIGHT * (double)lines,
+        rc = reg_check(w, worksheet_set_row(ws, MAP_HELP_ROW, REG_LINE_HEIGHT * (double)lines,
                                             NULL),
                        "set row height");
 
@@ -463,14 +464,11 @@ int reg_write_map_sheet(reg_writer *w)
     if (!add_map_formats(w, &formats))
         return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "add formats");
 
-    lxw_error error = workbook_validate_sheet_name(w->workbook, labels->map_sheet);
-    if (error != LXW_NO_ERROR)
-        return reg_check(w, error, "add worksheet");
-    lxw_worksheet *ws = workbook_add_worksheet(w->workbook, labels->map_sheet);
-    if (!ws)
-        return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "add worksheet");
-
-    int rc = setup_map_page(w, ws);
+    lxw_worksheet *ws = NULL;
+    const char *name = NULL;
+    int rc = reg_add_sheet(w, labels->map_sheet, &ws, &name);
+    if (rc == 0)
+        rc = setup_map_page(w, ws);
     if (rc == 0)
         rc = write_heading(w, ws);
     if (rc == 0)

@@ -82,7 +82,9 @@ enum {
 static const reg_column lesson_columns[LESSON_COLUMNS] = {
     [LESSON_ID] = {"教訓ID", "Lesson ID", 8},
     [LESSON_TITLE] = {"教訓概要", "Title", 30},
-    [LESSON_PROBLEM] = {"問題", "Problem", 30},
+    /* Wide enough that a problem of about 500 Japanese characters fits Excel's maximum row
+     * height of 409 points. */
+    [LESSON_PROBLEM] = {"問題", "Problem", 44},
     [LESSON_DIRECT] = {"直接原因", "Direct causes", 30},
     [LESSON_ROOT] = {"根本原因", "Root causes", 30},
     [LESSON_RECURRENCE] = {"再発防止策", "Recurrence prevention", 30},
@@ -91,8 +93,8 @@ static const reg_column lesson_columns[LESSON_COLUMNS] = {
     [LESSON_BODY] = {"教訓", "Lesson", 36},
     [LESSON_PURPOSE] = {"活用する目的", "Purpose of use", 18},
     [LESSON_IMPORTANCE] = {"システムの重要度", "System importance", 14},
-    [LESSON_LIFECYCLE] = {"ライフサイクルプロセス", "Life-cycle process", 14},
-    [LESSON_SERVICE] = {"運用・サービスプロセス", "Operation and service process", 16},
+    [LESSON_LIFECYCLE] = {"ライフサイクル\nプロセス", "Life-cycle process", 14},
+    [LESSON_SERVICE] = {"運用・サービス\nプロセス", "Operation and service process", 16},
     [LESSON_KEYWORDS] = {"キーワード", "Keywords", 18},
     [LESSON_SOURCE] = {"出典", "Source", 24},
     [LESSON_NOTE] = {"備考", "Note", 24},
@@ -115,7 +117,8 @@ enum {
 static const reg_column incident_columns[INCIDENT_COLUMNS] = {
     [INCIDENT_ID] = {"ID", "ID", 8},
     [INCIDENT_SUMMARY] = {"障害の概要", "Summary", 40},
-    [INCIDENT_OCCURRED] = {"発生日時", "Occurred", 12},
+    /* "yyyy/mm/dd hh:mm" takes 16 characters; a narrower column shows "###". */
+    [INCIDENT_OCCURRED] = {"発生日時", "Occurred", 17},
     [INCIDENT_SYSTEM] = {"システム", "System", 16},
     [INCIDENT_CAUSE] = {"主な原因", "Main cause", 18},
     [INCIDENT_IMPACT] = {"対外影響", "External impact", 30},
@@ -132,20 +135,6 @@ static const reg_column incident_columns[INCIDENT_COLUMNS] = {
  * Shared sheet setup
  */
 
-/* Add a sheet, reporting a NULL return as an error. */
-static int add_sheet(reg_writer *w, const char *name, lxw_worksheet **out)
-{
-    /* Our sheet names are fixed labels, so an invalid name is a bug here. */
-    lxw_error error = workbook_validate_sheet_name(w->workbook, name);
-    if (error != LXW_NO_ERROR)
-        return reg_check(w, error, "add worksheet");
-
-    *out = workbook_add_worksheet(w->workbook, name);
-    if (!*out)
-        return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "add worksheet");
-    return 0;
-}
-
 /* Reject a table whose records do not fit below its header in one sheet. */
 static int check_rows(reg_writer *w, const char *sheet, lxw_row_t header_row, size_t records)
 {
@@ -159,13 +148,8 @@ static int check_rows(reg_writer *w, const char *sheet, lxw_row_t header_row, si
                         records, REG_MAX_ROWS);
 }
 
-/*
- * Write a header row and set up the sheet around it: column widths, frozen
- * header, autofilter over the records, and A4 landscape printing one page
- * wide with the header repeated and page numbers in the footer.
- */
-static int setup_table(reg_writer *w, lxw_worksheet *ws, lxw_row_t header_row,
-                       const reg_column *columns, lxw_col_t count, size_t records)
+int reg_setup_table(reg_writer *w, lxw_worksheet *ws, lxw_row_t header_row,
+                    const reg_column *columns, lxw_col_t count, size_t records)
 {
     int rc = 0;
     w->columns = columns;
@@ -298,8 +282,9 @@ static int write_threshold_note(reg_writer *w, lxw_worksheet *ws)
                                                 RISK_THRESHOLD_ROW, RISK_NOTE, w->compose.data,
                                                 w->note),
                        "write threshold note");
+    double height = REG_LINE_HEIGHT * (double)lines;
     if (rc == 0 && lines > 1)
-        rc = reg_check(w, worksheet_set_row(ws, RISK_THRESHOLD_ROW, 15.0 * (double)lines, NULL),
+        rc = reg_check(w, worksheet_set_row(ws, RISK_THRESHOLD_ROW, height, NULL),
                        "set row height");
     return rc;
 }
@@ -336,9 +321,12 @@ static int write_threshold(reg_writer *w, lxw_worksheet *ws, const char *sheet_n
         return rc;
 
     char column[8];
-    char formula[128];
+    char quoted[2 * REG_SHEET_NAME_SIZE];
+    char formula[2 * REG_SHEET_NAME_SIZE + 32];
     ky_col_name(RISK_C, column);
-    snprintf(formula, sizeof formula, "='%s'!$%s$%u", sheet_name, column,
+    if (!reg_quote_sheet_name(sheet_name, quoted, sizeof quoted))
+        return reg_check(w, LXW_ERROR_PARAMETER_VALIDATION, "define threshold name");
+    snprintf(formula, sizeof formula, "=%s!$%s$%u", quoted, column,
              (unsigned)RISK_THRESHOLD_ROW + 1);
     return reg_check(w, workbook_define_name(w->workbook, labels->threshold_name, formula),
                      "define threshold name");
@@ -505,11 +493,13 @@ int reg_write_risk_sheet(reg_writer *w)
 
     int rc = check_rows(w, name, RISK_HEADER_ROW, book->risk_count);
     if (rc == 0)
-        rc = add_sheet(w, name, &ws);
-    if (rc == 0)
+        rc = reg_add_sheet(w, name, &ws, &name);
+    if (rc == 0) {
+        w->risk_sheet_name = name;
         rc = write_threshold(w, ws, name);
+    }
     if (rc == 0)
-        rc = setup_table(w, ws, RISK_HEADER_ROW, risk_columns, RISK_COLUMNS, book->risk_count);
+        rc = reg_setup_table(w, ws, RISK_HEADER_ROW, risk_columns, RISK_COLUMNS, book->risk_count);
 
     lxw_row_t first = RISK_HEADER_ROW + 1;
     for (size_t i = 0; i < book->risk_count && rc == 0; i++)
@@ -533,6 +523,88 @@ static int write_list(reg_writer *w, const reg_cell_ref *ref, const ky_strlist *
     return reg_write_text(w, ref, w->compose.data, w->text);
 }
 
+/* Column of each classification axis on the lesson sheet. */
+static const lxw_col_t axis_columns[KY_AXIS_COUNT] = {
+    [KY_AXIS_PURPOSE] = LESSON_PURPOSE,
+    [KY_AXIS_IMPORTANCE] = LESSON_IMPORTANCE,
+    [KY_AXIS_LIFECYCLE] = LESSON_LIFECYCLE,
+    [KY_AXIS_SERVICE] = LESSON_SERVICE,
+    [KY_AXIS_KEYWORDS] = LESSON_KEYWORDS,
+};
+
+/* Return the mark of a classification value that kyokun filled in, or NULL for one read as written. */
+static const char *provenance_mark(const reg_writer *w, const ky_provenance *provenance)
+{
+    if (provenance->source == KY_VALUE_DERIVED)
+        return w->labels->mark_derived;
+    if (provenance->source == KY_VALUE_SUGGESTED)
+        return w->labels->mark_suggested;
+    return NULL;
+}
+
+/* Append `text` and the mark, if any, to `out`. Empty text appends nothing. */
+static int append_marked(ky_buf *out, const char *text, const char *mark)
+{
+    if (!text || !text[0])
+        return 0;
+    if (reg_new_line(out) < 0 || ky_buf_puts(out, text) < 0)
+        return KY_ENOMEM;
+    return mark ? ky_buf_puts(out, mark) : 0;
+}
+
+/*
+ * Write one classification axis of a lesson: the single value `text`, or
+ * the items of `list` one a line. Each value that kyokun derived or
+ * suggested ends with its mark, so that a filter on the column can find it.
+ */
+static int write_classification(reg_writer *w, const reg_cell_ref *ref, const char *text,
+                                const ky_strlist *list, const ky_provenance *provenance)
+{
+    const char *mark = provenance_mark(w, provenance);
+    ky_buf_clear(&w->compose);
+    int rc = append_marked(&w->compose, text, mark);
+    for (size_t i = 0; list && i < list->count && rc == 0; i++)
+        rc = append_marked(&w->compose, list->items[i], mark);
+    if (rc == 0)
+        rc = ky_buf_append(&w->compose, "", 0);
+    if (rc < 0)
+        return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "write classification");
+    return reg_write_text(w, ref, w->compose.data, w->text);
+}
+
+/*
+ * Compose the note of a lesson in w->compose: a line for a generated id, a
+ * line per derived or suggested classification value with its evidence, and
+ * the values of unmapped columns.
+ */
+static int compose_lesson_note(reg_writer *w, const ky_lesson *lesson)
+{
+    const ky_classification *cls = &lesson->classification;
+    ky_buf *note = &w->compose;
+    int rc = 0;
+
+    ky_buf_clear(note);
+    if (lesson->id_generated)
+        rc = ky_buf_puts(note, w->labels->note_id_generated);
+    for (int axis = 0; axis < KY_AXIS_COUNT && rc == 0; axis++) {
+        const char *mark = provenance_mark(w, &cls->provenance[axis]);
+        if (!mark)
+            continue;
+        const char *evidence = cls->provenance[axis].evidence;
+        rc = reg_new_line(note);
+        if (rc == 0)
+            rc = ky_buf_printf(note, "%s%s", reg_column_label(w, &lesson_columns[axis_columns[axis]]),
+                               mark);
+        if (rc == 0 && evidence && evidence[0])
+            rc = ky_buf_printf(note, ": %s", evidence);
+    }
+    if (rc == 0)
+        rc = reg_append_extras(note, &lesson->extras);
+    if (rc == 0)
+        rc = ky_buf_append(note, "", 0);
+    return rc;
+}
+
 /* Write one lesson into `row`. */
 static int write_lesson_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_name,
                             lxw_row_t row, const ky_lesson *lesson)
@@ -546,28 +618,38 @@ static int write_lesson_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_
         [LESSON_PROBLEM] = lesson->problem,
         [LESSON_EFFECT] = lesson->effect,
         [LESSON_BODY] = lesson->lesson,
-        [LESSON_IMPORTANCE] = cls->importance,
-        [LESSON_LIFECYCLE] = cls->lifecycle,
-        [LESSON_SERVICE] = cls->service,
     };
     const ky_strlist *lists[LESSON_COLUMNS] = {
         [LESSON_DIRECT] = &lesson->direct_causes,
         [LESSON_ROOT] = &lesson->root_causes,
         [LESSON_RECURRENCE] = &lesson->recurrence,
         [LESSON_PREVENTIVE] = &lesson->preventive,
-        [LESSON_PURPOSE] = &cls->purposes,
-        [LESSON_KEYWORDS] = &cls->keywords,
     };
 
     int rc = 0;
-    for (lxw_col_t col = 0; col < LESSON_SOURCE && rc == 0; col++) {
+    for (lxw_col_t col = 0; col < LESSON_PURPOSE && rc == 0; col++) {
         ref.col = col;
         if (lists[col])
             rc = write_list(w, &ref, lists[col]);
         else if (col == LESSON_ID)
-            rc = write_id(w, &ref, texts[col], w->text);
+            rc = write_id(w, &ref, texts[col], lesson->id_generated ? w->generated_id : w->text);
         else
             rc = reg_write_text(w, &ref, texts[col], w->text);
+    }
+
+    const char *axis_texts[KY_AXIS_COUNT] = {
+        [KY_AXIS_IMPORTANCE] = cls->importance,
+        [KY_AXIS_LIFECYCLE] = cls->lifecycle,
+        [KY_AXIS_SERVICE] = cls->service,
+    };
+    const ky_strlist *axis_lists[KY_AXIS_COUNT] = {
+        [KY_AXIS_PURPOSE] = &cls->purposes,
+        [KY_AXIS_KEYWORDS] = &cls->keywords,
+    };
+    for (int axis = 0; axis < KY_AXIS_COUNT && rc == 0; axis++) {
+        ref.col = axis_columns[axis];
+        rc = write_classification(w, &ref, axis_texts[axis], axis_lists[axis],
+                                  &cls->provenance[axis]);
     }
     if (rc == 0) {
         ref.col = LESSON_SOURCE;
@@ -575,8 +657,7 @@ static int write_lesson_row(reg_writer *w, lxw_worksheet *ws, const char *sheet_
     }
     if (rc == 0) {
         ref.col = LESSON_NOTE;
-        ky_buf_clear(&w->compose);
-        if (reg_append_extras(&w->compose, &lesson->extras) < 0)
+        if (compose_lesson_note(w, lesson) < 0)
             return reg_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "write note");
         rc = reg_write_text(w, &ref, w->compose.data, w->text);
     }
@@ -593,9 +674,9 @@ int reg_write_lesson_sheet(reg_writer *w)
 
     int rc = check_rows(w, name, 0, book->lesson_count);
     if (rc == 0)
-        rc = add_sheet(w, name, &ws);
+        rc = reg_add_sheet(w, name, &ws, &name);
     if (rc == 0)
-        rc = setup_table(w, ws, 0, lesson_columns, LESSON_COLUMNS, book->lesson_count);
+        rc = reg_setup_table(w, ws, 0, lesson_columns, LESSON_COLUMNS, book->lesson_count);
     for (size_t i = 0; i < book->lesson_count && rc == 0; i++)
         rc = write_lesson_row(w, ws, name, 1 + (lxw_row_t)i, &book->lessons[i]);
     return rc;
@@ -667,9 +748,9 @@ int reg_write_incident_sheet(reg_writer *w)
 
     int rc = check_rows(w, name, 0, book->incident_count);
     if (rc == 0)
-        rc = add_sheet(w, name, &ws);
+        rc = reg_add_sheet(w, name, &ws, &name);
     if (rc == 0)
-        rc = setup_table(w, ws, 0, incident_columns, INCIDENT_COLUMNS, book->incident_count);
+        rc = reg_setup_table(w, ws, 0, incident_columns, INCIDENT_COLUMNS, book->incident_count);
     for (size_t i = 0; i < book->incident_count && rc == 0; i++)
         rc = write_incident_row(w, ws, name, 1 + (lxw_row_t)i, &book->incidents[i]);
     return rc;

@@ -206,13 +206,13 @@ size_t reg_text_lines(const char *text, double width)
 
 int reg_finish_row(reg_writer *w, lxw_worksheet *sheet, lxw_row_t row)
 {
-    /* Excel's default row height is 15 points and its maximum 409 points. */
+    /* Excel's maximum row height is 409 points. */
     size_t lines = w->row_lines;
     w->row_lines = 0;
     if (lines <= 1)
         return 0;
 
-    double height = 15.0 * (double)lines;
+    double height = REG_LINE_HEIGHT * (double)lines;
     if (height > 409.0)
         height = 409.0;
     return reg_check(w, worksheet_set_row(sheet, row, height, NULL), "set row height");

@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The stats output plugin: incident counts per main cause (主な原因) as one
- * tidy UTF-8 CSV table with CRLF record ends, for Pareto charts and ABC
- * analysis.
+ * The stats output plugin: counts per key of every axis as one tidy CSV
+ * table with CRLF record ends, for Pareto charts and ABC analysis. The
+ * counting is ky_stats_compute() (kyokun/stats.h); this file writes it.
  *
  *   axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months
  *
- * - axis is "main_cause". Keys are the causes with white space (ASCII and
- *   U+3000) trimmed at both ends. An empty cause gets the key "(未記入)", or
- *   "(blank)" with English labels. Counts add up to the number of incidents.
+ * - axis is, in this order: main_cause (incidents), purpose, system_type,
+ *   lifecycle_process, service_process, keyword (lessons; a lesson counts once
+ *   per purpose and per keyword) and risk_level (risks, keyed by C). An axis
+ *   whose records are absent has no rows.
+ * - Keys are the values with white space (ASCII and U+3000) trimmed at both
+ *   ends. A record with no value gets the key "(未記入)", or "(blank)" with
+ *   English labels. Counts of an axis add up to its records (or values).
  * - Rows are sorted by count, largest first; ties by key in byte order, with
  *   the blank key after the others.
  * - share and cumulative_share are decimals from 0 to 1 (not percentages)
  *   with 4 decimal places. cumulative_share is computed from the cumulative
  *   count, so the last row is exactly 1.0000.
- * - abc_class uses the cut-offs 80 % and 95 %, applied to the cumulative
- *   share before the row: A while it is below 0.80, B while it is below
- *   0.95, else C. So the cause that takes the cumulative share to or past
+ * - abc_class uses the cut-offs 80 % and 95 % (ky_write_options.abc_a and
+ *   abc_b change them), applied to the cumulative share before the row: A
+ *   while it is below 0.80, B while it is below 0.95, else C. So the cause that takes the cumulative share to or past
  *   0.80 is still A, the first cause is always A, and a cause never lands in
  *   C only because a large cause before it crossed both cut-offs at once.
  * - Causes with equal counts form a tie group and all get the class of the
@@ -24,7 +28,8 @@
  *   So the byte order of the keys within a group, which changes when the
  *   same causes are written in another language, never changes a class.
  * - damage_yen and effort_person_months are the sums of the known values of
- *   the group, in plain decimal notation; empty when no value is known.
+ *   the group, in plain decimal notation; empty when no value is known (always
+ *   for lesson and risk axes, whose records hold no amounts).
  * - Keys that start like a formula (=, +, -, @, TAB, CR and the full-width
  *   forms of the first four) get a leading "'" so that spreadsheet programs
  *   show them as text. ky_write_options.excel_safe = 0 turns this off.
@@ -44,10 +49,7 @@
 #include "formats/ky_csv.h"
 #include "kyokun/i18n.h"
 #include "kyokun/plugin.h"
-
-/* Cut-offs of the ABC classes, in percent of all incidents. */
-#define STATS_CLASS_A_PERCENT 80
-#define STATS_CLASS_B_PERCENT 95
+#include "kyokun/stats.h"
 
 /* Header of the table. Column names are not translated, so that scripts can rely on them. */
 #define STATS_HEADER \
@@ -65,138 +67,8 @@ typedef struct stats_settings {
     stats_encoding encoding;
     bool excel_safe;
     const char *blank_key;
+    ky_abc_cutoffs cutoffs;
 } stats_settings;
-
-/* The main cause of one incident, trimmed, pointing into the book. */
-typedef struct stats_key {
-    const char *text;
-    size_t len; /**< 0 for a blank cause. */
-} stats_key;
-
-/* One row of the table: the incidents that share a main cause. */
-typedef struct stats_group {
-    stats_key key;
-    size_t count;
-    double damage;
-    double effort;
-    bool damage_known;
-    bool effort_known;
-} stats_group;
-
-/* Return true when the bytes at `s` (of `len`) start with the ideographic space U+3000. */
-static bool starts_with_ideographic_space(const char *s, size_t len)
-{
-    return len >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0;
-}
-
-static bool is_ascii_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Trim ASCII white space and U+3000 from both ends of a cause. */
-static stats_key trim_key(const char *text)
-{
-    stats_key key = {.text = text ? text : "", .len = text ? strlen(text) : 0};
-
-    for (;;) {
-        if (key.len > 0 && is_ascii_space(key.text[0])) {
-            key.text++;
-            key.len--;
-        } else if (starts_with_ideographic_space(key.text, key.len)) {
-            key.text += 3;
-            key.len -= 3;
-        } else {
-            break;
-        }
-    }
-    for (;;) {
-        if (key.len > 0 && is_ascii_space(key.text[key.len - 1])) {
-            key.len--;
-        } else if (key.len >= 3 && memcmp(key.text + key.len - 3, "\xE3\x80\x80", 3) == 0) {
-            key.len -= 3;
-        } else {
-            break;
-        }
-    }
-    return key;
-}
-
-/* Compare two keys in byte order, the blank key last. */
-static int compare_keys(const stats_key *a, const stats_key *b)
-{
-    if ((a->len == 0) != (b->len == 0))
-        return a->len == 0 ? 1 : -1;
-
-    size_t n = a->len < b->len ? a->len : b->len;
-    int order = memcmp(a->text, b->text, n);
-    if (order != 0)
-        return order;
-    return (a->len > b->len) - (a->len < b->len);
-}
-
-static int compare_key_items(const void *a, const void *b)
-{
-    return compare_keys(a, b);
-}
-
-/* Order groups by count, largest first, then by key. */
-static int compare_groups(const void *a, const void *b)
-{
-    const stats_group *ga = a;
-    const stats_group *gb = b;
-    if (ga->count != gb->count)
-        return ga->count < gb->count ? 1 : -1;
-    return compare_keys(&ga->key, &gb->key);
-}
-
-/*
- * Group the incidents by trimmed main cause. On success *groups_out receives
- * *count_out groups sorted for output, and the caller frees it.
- */
-static int group_incidents(const ky_book *book, stats_group **groups_out, size_t *count_out)
-{
-    size_t n = book->incident_count;
-    *groups_out = NULL;
-    *count_out = 0;
-    if (n == 0)
-        return 0;
-
-    /* Sort a copy of the keys with their sums so that equal causes are adjacent. */
-    stats_group *items = calloc(n, sizeof *items);
-    if (!items)
-        return KY_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const ky_incident *incident = &book->incidents[i];
-        items[i].key = trim_key(incident->main_cause);
-        items[i].count = 1;
-        items[i].damage_known = isfinite(incident->damage_yen);
-        items[i].damage = items[i].damage_known ? incident->damage_yen : 0;
-        items[i].effort_known = isfinite(incident->effort_pm);
-        items[i].effort = items[i].effort_known ? incident->effort_pm : 0;
-    }
-    qsort(items, n, sizeof *items, compare_key_items);
-
-    /* Merge runs of equal keys in place. */
-    size_t groups = 0;
-    for (size_t i = 0; i < n; i++) {
-        stats_group *last = groups > 0 ? &items[groups - 1] : NULL;
-        if (last && compare_keys(&last->key, &items[i].key) == 0) {
-            last->count++;
-            last->damage += items[i].damage;
-            last->effort += items[i].effort;
-            last->damage_known = last->damage_known || items[i].damage_known;
-            last->effort_known = last->effort_known || items[i].effort_known;
-        } else {
-            items[groups++] = items[i];
-        }
-    }
-
-    qsort(items, groups, sizeof *items, compare_groups);
-    *groups_out = items;
-    *count_out = groups;
-    return 0;
-}
 
 /*
  * Append a sum in plain decimal notation with at most 6 decimal places, so
@@ -217,43 +89,51 @@ static int append_sum(ky_buf *out, double value)
     return ky_buf_append(out, text, len);
 }
 
-/* Return the ABC class of a group from the incidents counted before it. */
-static char abc_class(size_t before, size_t total)
+/* Append one table row. */
+static int append_row(ky_buf *out, ky_stats_axis axis, const ky_stats_row *row,
+                      const stats_settings *settings)
 {
-    /* Integer arithmetic, so that a share of exactly 0.80 is not rounded either way. */
-    uint64_t scaled = (uint64_t)before * 100;
-    if (scaled < (uint64_t)STATS_CLASS_A_PERCENT * total)
-        return 'A';
-    if (scaled < (uint64_t)STATS_CLASS_B_PERCENT * total)
-        return 'B';
-    return 'C';
-}
+    const char *key = row->key ? row->key : settings->blank_key;
 
-/* Append one table row. `abc` is the class of the row's tie group. */
-static int append_row(ky_buf *out, const stats_group *group, size_t before, size_t total,
-                      char abc, const stats_settings *settings)
-{
-    const char *key = group->key.len ? group->key.text : settings->blank_key;
-    size_t key_len = group->key.len ? group->key.len : strlen(settings->blank_key);
-    size_t cumulative = before + group->count;
-
-    int rc = ky_buf_puts(out, "main_cause,");
+    int rc = ky_buf_printf(out, "%s,", ky_stats_axis_name(axis));
     if (rc == 0 && settings->excel_safe)
-        rc = ky_csv_append_text_field(out, key, key_len, ',');
+        rc = ky_csv_append_text_field(out, key, strlen(key), ',');
     else if (rc == 0)
-        rc = ky_csv_append_field(out, key, key_len, ',');
+        rc = ky_csv_append_field(out, key, strlen(key), ',');
     if (rc == 0)
-        rc = ky_buf_printf(out, ",%zu,%.4f,%.4f,%c,", group->count,
-                           (double)group->count / (double)total,
-                           (double)cumulative / (double)total, abc);
-    if (rc == 0 && group->damage_known)
-        rc = append_sum(out, group->damage);
+        rc = ky_buf_printf(out, ",%zu,%.4f,%.4f,%c,", row->count, row->share,
+                           row->cumulative_share, row->abc_class);
+    if (rc == 0 && isfinite(row->damage_yen))
+        rc = append_sum(out, row->damage_yen);
     if (rc == 0)
         rc = ky_buf_putc(out, ',');
-    if (rc == 0 && group->effort_known)
-        rc = append_sum(out, group->effort);
+    if (rc == 0 && isfinite(row->effort_pm))
+        rc = append_sum(out, row->effort_pm);
     if (rc == 0)
         rc = ky_csv_end_record(out, KY_CSV_CRLF);
+    return rc;
+}
+
+/* Append the rows of one axis, recording where each record ends. */
+static int append_axis(const ky_book *book, ky_stats_axis axis, const stats_settings *settings,
+                       ky_buf *out, size_t **record_ends, size_t *record_count)
+{
+    ky_stats_table table;
+    int rc = ky_stats_compute(book, axis, &settings->cutoffs, &table);
+    if (rc < 0)
+        return rc;
+    size_t *ends = realloc(*record_ends, (*record_count + table.count) * sizeof *ends);
+    if (!ends && table.count > 0) {
+        ky_stats_table_free(&table);
+        return KY_ENOMEM;
+    }
+    if (ends)
+        *record_ends = ends;
+    for (size_t i = 0; i < table.count && rc == 0; i++) {
+        rc = append_row(out, axis, &table.rows[i], settings);
+        (*record_ends)[(*record_count)++] = out->len;
+    }
+    ky_stats_table_free(&table);
     return rc;
 }
 
@@ -266,44 +146,23 @@ static int append_row(ky_buf *out, const stats_group *group, size_t before, size
 static int build_table(const ky_book *book, const stats_settings *settings, ky_buf *out,
                        size_t **record_ends_out, size_t *record_count_out)
 {
-    stats_group *groups;
-    size_t count;
-
-    *record_ends_out = NULL;
-    *record_count_out = 0;
-    int rc = group_incidents(book, &groups, &count);
-    if (rc < 0)
-        return rc;
-
-    size_t *record_ends = malloc((count + 1) * sizeof *record_ends);
-    if (!record_ends) {
-        free(groups);
+    size_t *record_ends = malloc(sizeof *record_ends);
+    size_t record_count = 0;
+    if (!record_ends)
         return KY_ENOMEM;
-    }
 
-    rc = ky_buf_puts(out, STATS_HEADER);
+    int rc = ky_buf_puts(out, STATS_HEADER);
     if (rc == 0)
         rc = ky_csv_end_record(out, KY_CSV_CRLF);
-    record_ends[0] = out->len;
-
-    /* Groups are sorted by count, so each tie group is a run of rows. */
-    size_t total = book->incident_count;
-    size_t before = 0;
-    char abc = 'A';
-    for (size_t i = 0; i < count && rc == 0; i++) {
-        if (i == 0 || groups[i].count != groups[i - 1].count)
-            abc = abc_class(before, total);
-        rc = append_row(out, &groups[i], before, total, abc, settings);
-        before += groups[i].count;
-        record_ends[i + 1] = out->len;
-    }
-    free(groups);
+    record_ends[record_count++] = out->len;
+    for (int axis = 0; axis < KY_STATS_AXIS_COUNT && rc == 0; axis++)
+        rc = append_axis(book, (ky_stats_axis)axis, settings, out, &record_ends, &record_count);
     if (rc < 0) {
         free(record_ends);
         return rc;
     }
     *record_ends_out = record_ends;
-    *record_count_out = count + 1;
+    *record_count_out = record_count;
     return 0;
 }
 
@@ -320,6 +179,11 @@ static int resolve_settings(ky_ctx *ctx, const ky_write_options *options, const 
     int excel_safe = has_encoding_fields ? options->excel_safe : -1;
 
     settings->blank_key = options->lang == KY_LANG_EN ? "(blank)" : "(未記入)";
+    settings->cutoffs = ky_abc_cutoffs_default();
+    if (options->version >= 3 && options->abc_a > 0)
+        settings->cutoffs.a = options->abc_a;
+    if (options->version >= 3 && options->abc_b > 0)
+        settings->cutoffs.b = options->abc_b;
     if (!name || strcasecmp(name, "utf-8") == 0) {
         settings->encoding = STATS_UTF8;
     } else if (strcasecmp(name, "utf-8-bom") == 0) {
@@ -457,7 +321,7 @@ static const ky_plugin stats_plugin = {
     .abi_version = KY_PLUGIN_ABI_VERSION,
     .kind = KY_PLUGIN_OUTPUT,
     .name = "stats",
-    .description = KY_N_("Incident counts per main cause with shares and ABC classes (.csv)"),
+    .description = KY_N_("Counts per main cause, classification and risk value with shares and ABC classes (.csv)"),
     .extensions = stats_extensions,
     .write = stats_write,
 };

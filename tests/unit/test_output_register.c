@@ -30,14 +30,27 @@ typedef struct fixture {
     char path[128];
     char path2[128];
     char codes[MAX_CODES][64]; /* Codes of the warnings emitted, in order. */
+    uint32_t rows[MAX_CODES];  /* Input row of each warning. */
     size_t code_count;
 } fixture;
 
 static void collect_code(const ky_diag *diag, void *payload)
 {
     fixture *f = payload;
-    if (f->code_count < MAX_CODES)
+    if (f->code_count < MAX_CODES) {
+        f->rows[f->code_count] = diag->loc.row;
         snprintf(f->codes[f->code_count++], sizeof f->codes[0], "%s", diag->code);
+    }
+}
+
+/* Return the input row of the first warning with `code`, or 0 when there is none. */
+static uint32_t row_of_code(const fixture *f, const char *code)
+{
+    for (size_t i = 0; i < f->code_count; i++) {
+        if (strcmp(f->codes[i], code) == 0)
+            return f->rows[i];
+    }
+    return 0;
 }
 
 static bool has_code(const fixture *f, const char *code)
@@ -382,11 +395,11 @@ static void test_register__text_never_formula(void **state)
     fixture *f = *state;
     static const char *const texts[] = {
         "====区切り====", "=HYPERLINK(\"http://example.invalid\",\"詳細\")", "+81-3-1234-5678",
-        "-", "@SUM(1,1)",
+        "-", "@SUM(1,1)", "\t=1+1",
     };
     ky_book *book = ky_book_new();
     assert_non_null(book);
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 6; i++) {
         ky_risk *risk = add_risk(book, "1", 1, 1, "1", NULL, 0);
         free(risk->content);
         risk->content = strdup(texts[i]);
@@ -398,12 +411,13 @@ static void test_register__text_never_formula(void **state)
     assert_non_null(strings);
 
     /* Only C and the decision of each row are formulas. */
-    assert_int_equal(count_of(sheet, "<f>"), 2 * 5);
+    assert_int_equal(count_of(sheet, "<f>"), 2 * 6);
     assert_contains(strings, "<t>====区切り====</t>");
     assert_contains(strings, "<t>=HYPERLINK(\"http://example.invalid\",\"詳細\")</t>");
     assert_contains(strings, "<t>+81-3-1234-5678</t>");
     assert_contains(strings, "<t>-</t>");
     assert_contains(strings, "<t>@SUM(1,1)</t>");
+    assert_contains(strings, "<t xml:space=\"preserve\">\t=1+1</t>");
 
     free(sheet);
     free(strings);
@@ -453,6 +467,11 @@ static void test_register__unsafe_text_cleaned(void **state)
     assert_true(has_code(f, "risk-register.invalid-utf8"));
     assert_true(has_code(f, "risk-register.truncated"));
     assert_int_equal(ky_ctx_count(f->ctx, KY_SEV_WARNING), 3);
+
+    /* Each warning names the input row of its record (add_risk puts risk N at row N + 3). */
+    assert_int_equal(row_of_code(f, "risk-register.control-characters"), 4);
+    assert_int_equal(row_of_code(f, "risk-register.invalid-utf8"), 5);
+    assert_int_equal(row_of_code(f, "risk-register.truncated"), 7);
 
     free(strings);
     ky_book_free(book);
@@ -881,6 +900,273 @@ static void test_register__threshold_note_other_gaps(void **state)
     ky_book_free(book);
 }
 
+/* ---------------------------------------------------------------------------
+ * Scales, provenance, causes and properties
+ */
+
+/* A book on the 5-level scale with risks at (5,5), (4,3), (3,4), (2,2) and one with A unknown. */
+static ky_book *scale5_book(int threshold)
+{
+    ky_book *book = ky_book_new();
+    assert_non_null(book);
+    book->scale = 5;
+    book->threshold = threshold;
+    add_risk(book, "1", 5, 5, "5", NULL, 0);
+    add_risk(book, "2", 4, 3, "4", NULL, 0);
+    add_risk(book, "3", 3, 4, "3", NULL, 0);
+    add_risk(book, "4", 2, 2, "2", NULL, 0);
+    add_risk(book, "5", 0, 4, "極大", NULL, 0);
+    return book;
+}
+
+static void test_register__scale5_map_and_lists(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = scale5_book(12);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet1.xml");
+    char *map = read_entry(f->path, "xl/worksheets/sheet2.xml");
+    assert_non_null(sheet);
+    assert_non_null(map);
+
+    /* Drop-downs offer 5 down to 1. */
+    assert_contains(sheet, "<formula1>\"5,4,3,2,1\"</formula1>");
+
+    /* 25 counts and the total. A = 5 is in row 7 down to A = 1 in row 11, B = 1..5 in C..G. */
+    assert_int_equal(count_of(map, "<f>COUNTIFS("), 26);
+    char *c = cell_xml(map, "G7");
+    assert_contains(c, "<f>COUNTIFS(" MAP_A_RANGE ",5," MAP_B_RANGE ",5)</f><v>1</v>");
+    free(c);
+    c = cell_xml(map, "E8");
+    assert_contains(c, ",4," MAP_B_RANGE ",3)</f><v>1</v>");
+    free(c);
+    c = cell_xml(map, "D10");
+    assert_contains(c, ",2," MAP_B_RANGE ",2)</f><v>1</v>");
+    free(c);
+    c = cell_xml(map, "C12"); /* total: 4 risks with both levels */
+    assert_contains(c, "<v>4</v>");
+    free(c);
+    assert_number_cell(map, "G6", "5");
+    assert_number_cell(map, "B7", "5");
+    assert_number_cell(map, "B11", "1");
+
+    /* The colours follow the 5-level scale and compare with the threshold. */
+    assert_contains(map, "<conditionalFormatting sqref=\"C7:G11\">");
+    assert_contains(map, "MIN($B7+1,5)*C$6");
+    assert_contains(map, "<mergeCell ref=\"A7:A11\"/>");
+
+    /* 12 = 3 x 4 is a product, so there is no note. The threshold cell contains 12. */
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_null(strstr(strings, "に一致する A×B はありません"));
+    c = cell_xml(sheet, "G2");
+    assert_contains(c, "<v>12</v>");
+    free(c);
+
+    free(strings);
+    free(sheet);
+    free(map);
+    ky_book_free(book);
+}
+
+static void test_register__scale5_threshold_note(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = scale5_book(7);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>閾値 7 に一致する A×B はありません。C が 8 以上"
+                             "（8、9、10、12、15、16、20 または 25）のリスクが対応要です</t>");
+    assert_int_equal(count_of(strings, "に一致する A×B はありません"), 1);
+    free(strings);
+
+    book->threshold = 26;
+    write_book(f, book, KY_LANG_EN, f->path);
+    strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>No A×B equals the threshold 26. A×B is at most 25, so no risk "
+                             "needs a response</t>");
+    free(strings);
+    ky_book_free(book);
+}
+
+/* Set the provenance of one axis of a lesson. */
+static void set_provenance(ky_lesson *lesson, ky_axis axis, ky_value_source source,
+                           const char *evidence)
+{
+    lesson->classification.provenance[axis].source = source;
+    lesson->classification.provenance[axis].evidence = evidence ? strdup(evidence) : NULL;
+}
+
+static void test_register__provenance_marked(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    add_lesson(book);
+    ky_lesson *lesson = &book->lessons[0];
+    lesson->id_generated = true;
+    set_provenance(lesson, KY_AXIS_IMPORTANCE, KY_VALUE_DERIVED, "影響額 1,200万円 → Type II");
+    set_provenance(lesson, KY_AXIS_KEYWORDS, KY_VALUE_SUGGESTED, "「仮想化」「共同利用」");
+    set_provenance(lesson, KY_AXIS_PURPOSE, KY_VALUE_READ, NULL);
+
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *lessons = read_entry(f->path, "xl/worksheets/sheet3.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    char *styles = read_entry(f->path, "xl/styles.xml");
+    assert_non_null(lessons);
+
+    /* Each derived or suggested value carries its mark; values read as written do not. */
+    assert_contains(strings, "<t>Type II（算出）</t>");
+    assert_contains(strings, "<t>仮想化（推定）\n共同利用（推定）</t>");
+    assert_null(strstr(strings, "<t>Type II</t>"));
+
+    /* The note gives the evidence per axis and states that kyokun made the id. */
+    assert_contains(strings, "<t>教訓IDは入力になかったため、kyokun が付けました\n"
+                             "システムの重要度（算出）: 影響額 1,200万円 → Type II\n"
+                             "キーワード（推定）: 「仮想化」「共同利用」</t>");
+
+    /* The generated id has its own format (grey italics), unlike the text beside it. */
+    char *id_cell = cell_xml(lessons, "A2");
+    char *title_cell = cell_xml(lessons, "B2");
+    int id_style = -1, title_style = -1;
+    assert_non_null(strstr(id_cell, " s=\""));
+    assert_non_null(strstr(title_cell, " s=\""));
+    sscanf(strstr(id_cell, " s=\"") + 4, "%d", &id_style);
+    sscanf(strstr(title_cell, " s=\"") + 4, "%d", &title_style);
+    assert_true(id_style > 0);
+    assert_int_not_equal(id_style, title_style);
+    assert_contains(styles, "<i/>");
+    free(id_cell);
+    free(title_cell);
+
+    write_book(f, book, KY_LANG_EN, f->path);
+    free(strings);
+    strings = read_entry(f->path, "xl/sharedStrings.xml");
+    assert_contains(strings, "<t>Type II (derived)</t>");
+    assert_contains(strings, "<t>仮想化 (suggested)\n共同利用 (suggested)</t>");
+    assert_contains(strings, "System importance (derived): ");
+
+    free(lessons);
+    free(strings);
+    free(styles);
+    ky_book_free(book);
+}
+
+/* Give the incidents of a book these main causes (NULL for none), creating the incidents. */
+static void set_causes(ky_book *book, const char *const *causes, size_t count)
+{
+    book->incidents = calloc(count, sizeof *book->incidents);
+    assert_non_null(book->incidents);
+    book->incident_count = count;
+    for (size_t i = 0; i < count; i++) {
+        ky_incident *incident = &book->incidents[i];
+        char id[16];
+        snprintf(id, sizeof id, "INC-%zu", i + 1);
+        incident->id = strdup(id);
+        incident->main_cause = causes[i] ? strdup(causes[i]) : NULL;
+        incident->occurred = NAN;
+        incident->damage_yen = (double)(i + 1) * 1000;
+        incident->effort_pm = NAN;
+    }
+}
+
+static void test_register__cause_sheet_and_chart(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {
+        "ソフトウェアの誤り", NULL, "移行時の誤り", "ソフトウェアの誤り", "ソフトウェアの誤り",
+    };
+    ky_book *book = risk_book();
+    set_causes(book, causes, 5);
+    write_book(f, book, KY_LANG_JA, f->path);
+    char *workbook = read_entry(f->path, "xl/workbook.xml");
+    char *sheet = read_entry(f->path, "xl/worksheets/sheet5.xml");
+    char *strings = read_entry(f->path, "xl/sharedStrings.xml");
+    char *chart = read_entry(f->path, "xl/charts/chart1.xml");
+    assert_non_null(sheet);
+    assert_non_null(chart);
+
+    assert_contains(workbook, "<sheet name=\"原因別集計\"");
+
+    /* Rows 4-6: the most frequent cause first, ties in byte order, the blank key last. */
+    char *c = cell_xml(sheet, "B4");
+    assert_contains(c, "<v>3</v>");
+    free(c);
+    c = cell_xml(sheet, "C4");
+    assert_contains(c, "<v>0.6</v>");
+    free(c);
+    c = cell_xml(sheet, "D5");
+    assert_contains(c, "<v>0.8</v>");
+    free(c);
+    c = cell_xml(sheet, "F4"); /* damage 1000 + 4000 + 5000 */
+    assert_contains(c, "<v>10000</v>");
+    free(c);
+    c = cell_xml(sheet, "B7"); /* total */
+    assert_contains(c, "<v>5</v>");
+    free(c);
+    assert_contains(strings, "<t>ソフトウェアの誤り</t>");
+    assert_contains(strings, "<t>(未記入)</t>");
+    assert_contains(strings, "未満なら A");
+
+    /* Columns for the counts, and a line on a secondary axis fixed at 0-100 %. */
+    assert_contains(chart, "<c:barChart><c:barDir val=\"col\"/>");
+    assert_contains(chart, "<c:f>'原因別集計'!$A$4:$A$6</c:f>");
+    assert_contains(chart, "<c:f>'原因別集計'!$B$4:$B$6</c:f>");
+    assert_contains(chart, "<c:lineChart>");
+    assert_contains(chart, "<c:f>&apos;原因別集計&apos;!$D$4:$D$6</c:f>");
+    assert_contains(chart, "<c:pt idx=\"2\"><c:v>1</c:v></c:pt>");
+    assert_contains(chart, "<c:axPos val=\"r\"/>");
+    assert_contains(chart, "<c:max val=\"1\"/><c:min val=\"0\"/>");
+    assert_contains(chart, "<c:crosses val=\"max\"/>");
+    const char *line = strstr(chart, "<c:lineChart>");
+    const char *plot_end = strstr(chart, "</c:plotArea>");
+    assert_true(strstr(chart, "</c:barChart>") < line);
+    assert_true(line < plot_end);
+    free(workbook);
+    free(strings);
+    free(chart);
+
+    /* English labels name the sheet, the blank key and the series. */
+    write_book(f, book, KY_LANG_EN, f->path);
+    workbook = read_entry(f->path, "xl/workbook.xml");
+    strings = read_entry(f->path, "xl/sharedStrings.xml");
+    chart = read_entry(f->path, "xl/charts/chart1.xml");
+    assert_contains(workbook, "<sheet name=\"Causes\"");
+    assert_contains(strings, "<t>(blank)</t>");
+    assert_contains(strings, "<t>Main cause</t>");
+    assert_contains(chart, "<c:v>Cumulative share</c:v>");
+    assert_contains(chart, "<c:f>&apos;Causes&apos;!$D$4:$D$6</c:f>");
+
+    free(workbook);
+    free(sheet);
+    free(strings);
+    free(chart);
+    ky_book_free(book);
+}
+
+static void test_register__generator_properties(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = risk_book();
+    write_book(f, book, KY_LANG_EN, f->path);
+    char *core = read_entry(f->path, "docProps/core.xml");
+    char *custom = read_entry(f->path, "docProps/custom.xml");
+    assert_non_null(core);
+    assert_non_null(custom);
+
+    char expected[128];
+    snprintf(expected, sizeof expected, "<dc:description>Generated by kyokun %s</dc:description>",
+             ky_version());
+    assert_contains(core, expected);
+    assert_contains(core, "<dc:subject>Risk register, risk map, lessons, incidents and causes"
+                          "</dc:subject>");
+    snprintf(expected, sizeof expected, "<vt:lpwstr>kyokun %s</vt:lpwstr>", ky_version());
+    assert_contains(custom, "name=\"Generator\"");
+    assert_contains(custom, expected);
+
+    free(core);
+    free(custom);
+    ky_book_free(book);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -904,6 +1190,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_register__threshold_note_matched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register__threshold_note_other_gaps, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_register__scale5_map_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__scale5_threshold_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__provenance_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__cause_sheet_and_chart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register__generator_properties, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

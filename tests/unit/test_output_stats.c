@@ -541,6 +541,75 @@ static void test_stats__version1_options_defaults(void **state)
     ky_book_free(book);
 }
 
+/* Lesson and risk axes follow the main cause, in the documented order. */
+static void test_stats__all_axes_in_order(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {"故障"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 1);
+    book->lessons = calloc(2, sizeof *book->lessons);
+    assert_non_null(book->lessons);
+    book->lesson_count = 2;
+    for (size_t i = 0; i < 2; i++) {
+        ky_classification *cls = &book->lessons[i].classification;
+        cls->importance = strdup("Type II");
+        cls->lifecycle = strdup("運用");
+        cls->service = strdup(i == 0 ? "サービス提供" : "関係プロセス");
+        cls->purposes.items = calloc(1, sizeof(char *));
+        assert_non_null(cls->purposes.items);
+        cls->purposes.items[0] = strdup("社内教育");
+        cls->purposes.count = 1;
+    }
+    book->risks = calloc(1, sizeof *book->risks);
+    assert_non_null(book->risks);
+    book->risk_count = 1;
+    book->risks[0].c = 6;
+
+    char *csv = write_and_read(f, book, KY_LANG_EN);
+    const char *expected =
+        "axis,key,count,share,cumulative_share,abc_class,damage_yen,effort_person_months\r\n"
+        "main_cause,故障,1,1.0000,1.0000,A,,\r\n"
+        "purpose,社内教育,2,1.0000,1.0000,A,,\r\n"
+        "system_type,Type II,2,1.0000,1.0000,A,,\r\n"
+        "lifecycle_process,運用,2,1.0000,1.0000,A,,\r\n"
+        "service_process,サービス提供,1,0.5000,0.5000,A,,\r\n"
+        "service_process,関係プロセス,1,0.5000,1.0000,A,,\r\n"
+        "keyword,(blank),2,1.0000,1.0000,A,,\r\n"
+        "risk_level,6,1,1.0000,1.0000,A,,\r\n";
+    assert_string_equal(csv, expected);
+    free(csv);
+    ky_book_free(book);
+}
+
+/* abc_a and abc_b move the cut-offs; with the defaults all but d would be A. */
+static void test_stats__custom_cutoffs(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {"a", "a", "a", "a", "b", "b", "b", "c", "c", "d"};
+    ky_book *book = book_with_causes(causes, NULL, NULL, 10);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.abc_a = 30;
+    options.abc_b = 60;
+    ky_buf content = {0};
+    write_with_options(f, book, &options, &content);
+    assert_int_equal(ky_buf_putc(&content, '\0'), 0);
+    /* Shares before each row: a 0 %, b 40 %, c 70 %, d 90 %. */
+    assert_non_null(strstr(content.data, "main_cause,a,4,0.4000,0.4000,A,,"));
+    assert_non_null(strstr(content.data, "main_cause,b,3,0.3000,0.7000,B,,"));
+    assert_non_null(strstr(content.data, "main_cause,c,2,0.2000,0.9000,C,,"));
+    assert_non_null(strstr(content.data, "main_cause,d,1,0.1000,1.0000,C,,"));
+    ky_buf_free(&content);
+
+    options.abc_a = 0; /* 0 = the default cut-offs */
+    options.abc_b = 0;
+    write_with_options(f, book, &options, &content);
+    assert_int_equal(ky_buf_putc(&content, '\0'), 0);
+    assert_non_null(strstr(content.data, "main_cause,c,2,0.2000,0.9000,A,,"));
+    assert_non_null(strstr(content.data, "main_cause,d,1,0.1000,1.0000,B,,"));
+    ky_buf_free(&content);
+    ky_book_free(book);
+}
+
 static void test_stats__chosen_for_csv(void **state)
 {
     fixture *f = *state;
@@ -567,6 +636,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stats__excel_safe_on_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__version1_options_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats__chosen_for_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__all_axes_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats__custom_cutoffs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
