@@ -4,6 +4,8 @@
  * document (.odt), one lesson a page in the layout of the IPA/SEC guide on
  * making lessons from IT system failures, with a classification table each.
  */
+#include <stdbool.h>
+
 #include "formats/ky_odf_write.h"
 #include "kyokun/i18n.h"
 #include "report.h"
@@ -13,6 +15,24 @@ static int add_part(ky_odf_package *pkg, const char *name, ky_buf *part)
 {
     int rc = ky_odf_package_add(pkg, name, "text/xml", part->data, part->len);
     ky_buf_free(part);
+    return rc;
+}
+
+/* Build styles.xml: the built-in styles, or the reference document's
+ * completed with them. *error_set is true when a failure set its error on `ctx`. */
+static int build_styles(ky_ctx *ctx, const report_labels *labels,
+                        const ky_write_options *options, ky_buf *out, bool *error_set)
+{
+    *error_set = false;
+    int rc = report_build_styles(labels, out);
+    if (rc != 0 || !options->reference_odt)
+        return rc;
+
+    ky_buf builtin = *out;
+    *out = (ky_buf){0};
+    rc = report_build_template_styles(ctx, options->reference_odt, &builtin, out);
+    ky_buf_free(&builtin);
+    *error_set = rc != 0 && rc != KY_ENOMEM;
     return rc;
 }
 
@@ -34,15 +54,24 @@ static int report_write(ky_ctx *ctx, const ky_book *book, const ky_write_options
 
     const report_labels *labels = report_labels_for(options->lang);
     ky_odf_package *pkg = NULL;
+    report_pareto *pareto = NULL;
     ky_buf part = {0};
+    bool error_set = false;
 
     int rc = ky_odf_package_new(&pkg, KY_ODF_MEDIA_TYPE_TEXT, options->timestamp);
     if (rc == 0)
-        rc = report_build_content(ctx, book, labels, options->timestamp, &part);
+        rc = report_pareto_new(book, labels, &pareto);
+    if (rc == 0)
+        rc = report_build_content(ctx, book, labels, options, pareto, &part);
     if (rc == 0)
         rc = add_part(pkg, "content.xml", &part);
+    if (rc == 0 && report_pareto_has_chart(pareto)) {
+        const ky_buf *svg = report_pareto_svg(pareto);
+        rc = ky_odf_package_add(pkg, REPORT_PARETO_PART, "image/svg+xml", svg->data, svg->len);
+    }
+    report_pareto_free(pareto);
     if (rc == 0)
-        rc = report_build_styles(labels, &part);
+        rc = build_styles(ctx, labels, options, &part, &error_set);
     if (rc == 0)
         rc = add_part(pkg, "styles.xml", &part);
     if (rc == 0)
@@ -54,9 +83,15 @@ static int report_write(ky_ctx *ctx, const ky_book *book, const ky_write_options
     if (rc == 0)
         rc = add_part(pkg, "settings.xml", &part);
 
+    if (rc != 0 && error_set) {
+        /* The reference document was unusable; the error names it. */
+        ky_buf_free(&part);
+        ky_odf_package_free(pkg);
+        return rc;
+    }
     if (rc != 0) {
-        /* The part builders fail only for lack of memory or an internal
-         * formatting limit; neither has set an error yet. */
+        /* The other part builders fail only for lack of memory or an
+         * internal formatting limit; neither has set an error yet. */
         ky_buf_free(&part);
         ky_odf_package_free(pkg);
         return ky_error_set(ctx, rc, &loc, KY_("Building the lesson report for %s failed: %s"),

@@ -22,7 +22,8 @@
     " xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\""         \
     " xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\"" \
     " xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""        \
-    " xmlns:xlink=\"http://www.w3.org/1999/xlink\""
+    " xmlns:xlink=\"http://www.w3.org/1999/xlink\""                                \
+    " xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\""
 
 /** Width of the text area: A4 (21 cm) less 2 cm margins left and right. */
 #define REPORT_TEXT_WIDTH_CM 17.0
@@ -45,6 +46,12 @@ void report_putf(report_xml *xml, const char *fmt, ...) KY_PRINTF(2, 3);
 
 /** Append user text as paragraph content (spaces, tabs and line breaks kept); NULL appends nothing. */
 void report_text(report_xml *xml, const char *text);
+
+/**
+ * Append user text as report_text() does, cut to `max_chars` characters
+ * with "…" as the last one when it is longer; NULL appends nothing.
+ */
+void report_text_shortened(report_xml *xml, const char *text, size_t max_chars);
 
 /** Append user text as plain character data (attribute values, meta.xml); NULL appends nothing. */
 void report_plain(report_xml *xml, const char *text);
@@ -85,6 +92,7 @@ typedef struct report_labels {
     const char *service;         /**< 運用・サービスプロセス */
     const char *keywords;        /**< キーワード */
     const char *list_separator;  /**< Between the values of a list in one table cell. */
+    const char *bullet;          /**< Bullet character of the direct causes' list. */
     const char *label_separator; /**< Between a label and its value on the title page. */
     const char *empty;           /**< Shown for an empty section or value. */
     const char *contents;        /**< Title of the table of contents. */
@@ -95,6 +103,20 @@ typedef struct report_labels {
     const char *measures_column; /**< 対策（教訓ID）: last column of the why-why table. */
     const char *lesson_id;       /**< 教訓ID: label before the lesson ids of countermeasures. */
     const char *root_cause_mark; /**< Suffix of a root cause's text in the why-why table. */
+    const char *organization;    /**< Label before the organisation on the title page. */
+    const char *inferred_mark;   /**< Suffix of a classification value that kyokun inferred. */
+    const char *evidence;        /**< Label before the evidence of an inferred value. */
+    const char *id_generated;    /**< Note under a lesson title whose id kyokun made. */
+    const char *index;           /**< Heading of the index of lessons. */
+    const char *pareto;          /**< Heading of the Pareto chart page. */
+    const char *pareto_caption;  /**< Caption below the chart. */
+    const char *pareto_axis_x;   /**< Title of the chart's category axis (main causes). */
+    const char *pareto_axis_y;   /**< Title of the chart's left axis (incidents). */
+    const char *pareto_axis_cumulative; /**< Title of the chart's right axis (cumulative %). */
+    const char *no_main_cause;   /**< Category of incidents without a main cause. */
+    const char *cause_column;    /**< Column header of the table below the chart. */
+    const char *count_column;    /**< Column header: number of incidents. */
+    const char *share_column;    /**< Column header: cumulative share. */
 } report_labels;
 
 /** Return the labels for a language; unknown values give Japanese. */
@@ -112,6 +134,38 @@ int report_analysis_new(const ky_book *book, report_analysis **out);
 
 /** Free the analysis tables. NULL is allowed. */
 void report_analysis_free(report_analysis *analysis);
+
+/** Package path of the Pareto chart image. */
+#define REPORT_PARETO_PART "Pictures/pareto.svg"
+
+/** The Pareto chart of incidents per main cause: its counts and its SVG image. Opaque. */
+typedef struct report_pareto report_pareto;
+
+/**
+ * Count the book's incidents per main cause and draw the chart, with the
+ * chart's labels in `labels`' language. A book without incidents gets a
+ * pareto with no chart. Returns 0 or KY_ENOMEM.
+ */
+int report_pareto_new(const ky_book *book, const report_labels *labels, report_pareto **out);
+
+/** Free the chart. NULL is allowed. */
+void report_pareto_free(report_pareto *pareto);
+
+/** Return true when there is a chart: the book has incidents. */
+bool report_pareto_has_chart(const report_pareto *pareto);
+
+/** Return the SVG document of the chart (owned by `pareto`). */
+const ky_buf *report_pareto_svg(const report_pareto *pareto);
+
+/** Append the table, column and frame styles of the chart page (automatic styles). */
+void report_put_pareto_styles(report_xml *xml);
+
+/**
+ * Append the chart page: a heading with `bookmark`, the image that
+ * REPORT_PARETO_PART holds, its caption, and a table of the numbers.
+ */
+void report_put_pareto_page(report_xml *xml, const report_pareto *pareto,
+                            const report_labels *labels, const char *bookmark);
 
 /** Return true when the book has events for the incident status page. */
 bool report_analysis_has_status(const report_analysis *analysis);
@@ -132,19 +186,45 @@ void report_put_analysis_pages(ky_ctx *ctx, report_xml *xml, const report_analys
                                const report_labels *labels, const char *status_bookmark,
                                const char *why_bookmark);
 
+/** Append "[ID] title" of a lesson, the text of its heading and of its entries in the contents and index. */
+void report_put_lesson_title(report_xml *xml, const ky_lesson *lesson, const report_labels *labels);
+
+/** Return true when a lesson has a classification value, so that the index lists something. */
+bool report_index_has_entries(const ky_book *book);
+
 /**
- * Build content.xml: a title page, a table of contents, one page per lesson,
- * then the analysis pages. The table of contents is left out when there are
- * neither lessons nor analysis pages to list. Warnings about
- * cleaned text (control characters, invalid UTF-8) go to `ctx`, one per lesson.
+ * Append the index page: for each classification axis its values, and under
+ * each value the lessons that have it with their page numbers. `bookmark`
+ * names the bookmark in the page heading.
+ */
+void report_put_index(report_xml *xml, const ky_book *book, const report_labels *labels,
+                      const char *bookmark);
+
+/**
+ * Build content.xml: a title page (with options->organization and the date
+ * of options->timestamp), a table of contents, one page per lesson, the
+ * Pareto chart page when `pareto` has a chart, the analysis pages, then the
+ * index. The table of contents is left out when there are neither lessons,
+ * a chart nor analysis pages to list. Warnings about cleaned text (control
+ * characters, invalid UTF-8) go to `ctx`, one per lesson.
  * Returns 0 and the part in `out`, KY_ENOMEM, or KY_ERROR when a line of
  * report_putf() markup exceeds its buffer (a bug in the plugin).
  */
 int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *labels,
-                         int64_t timestamp, ky_buf *out);
+                         const ky_write_options *options, const report_pareto *pareto,
+                         ky_buf *out);
 
 /** Build styles.xml: fonts, named styles, the A4 page layout and its footer. */
 int report_build_styles(const report_labels *labels, ky_buf *out);
+
+/**
+ * Build styles.xml from the reference document at `path`: its styles.xml,
+ * completed with the definitions in `builtin` (the built-in styles.xml) that
+ * it lacks. Returns 0; KY_ENOMEM; or, with the error set on `ctx` naming the
+ * file and the problem, KY_EPARSE, KY_EUNSUPPORTED, KY_ELIMIT or KY_EIO.
+ */
+int report_build_template_styles(ky_ctx *ctx, const char *path, const ky_buf *builtin,
+                                 ky_buf *out);
 
 /** Build meta.xml: title, generator, language and creation date. */
 int report_build_meta(const ky_book *book, const report_labels *labels, int64_t timestamp,

@@ -18,9 +18,14 @@
 #define CLASS_COL_CATEGORY_CM 7.0
 #define CLASS_COL_RESULT_CM 8.6
 
-/* Bookmarks in the headings of the analysis pages; lessons get "Lesson<n>". */
+/* Bookmarks in the headings of the back pages; lessons get "Lesson<n>". */
+#define PARETO_BOOKMARK "ParetoChart"
 #define STATUS_BOOKMARK "IncidentStatus"
 #define WHY_BOOKMARK "WhyWhyAnalysis"
+#define INDEX_BOOKMARK "LessonIndex"
+
+/* Characters of an inferred value's evidence shown below the value. */
+#define EVIDENCE_MAX_CHARS 60
 
 /* True when at least one item of the list has text. */
 static bool list_has_text(const ky_strlist *list)
@@ -36,7 +41,8 @@ static bool list_has_text(const ky_strlist *list)
  * the analysis tables. The cells repeat the borders of the named cell styles
  * in styles.xml, because LibreOffice Writer (7.4, checked by PDF export)
  * takes cell borders from automatic styles only. */
-static void put_automatic_styles(report_xml *xml, const report_analysis *analysis)
+static void put_automatic_styles(report_xml *xml, const report_analysis *analysis,
+                                 const report_pareto *pareto)
 {
     report_put(xml, "<office:automatic-styles>\n");
     /* The classification table is short, so it never breaks between rows. When
@@ -76,6 +82,8 @@ static void put_automatic_styles(report_xml *xml, const report_analysis *analysi
         "<style:table-cell-properties fo:padding=\"0.1cm\" fo:border=\"0.5pt solid #000000\"/>"
         "</style:style>\n");
     report_put_analysis_styles(xml, analysis);
+    if (report_pareto_has_chart(pareto))
+        report_put_pareto_styles(xml);
     report_put(xml, "</office:automatic-styles>\n");
 }
 
@@ -91,15 +99,17 @@ static void put_info_line(report_xml *xml, const report_labels *labels, const ch
     report_put(xml, "</text:p>\n");
 }
 
-/* Write the title page: title, subtitle, date, generator and lesson count. */
+/* Write the title page: title, subtitle, organisation, date, generator and
+ * lesson count. The organisation's cleaned characters go to
+ * *organization_cleaned, not to xml->cleaned, so each gets its own warning. */
 static void put_title_page(report_xml *xml, const ky_book *book, const report_labels *labels,
-                           int64_t timestamp)
+                           const ky_write_options *options, size_t *organization_cleaned)
 {
     char date[16];
     char count[32];
     char generator[64];
 
-    report_format_date(timestamp, date);
+    report_format_date(options->timestamp, date);
     snprintf(count, sizeof count, "%zu", book->lesson_count);
     snprintf(generator, sizeof generator, "kyokun %s", ky_version());
 
@@ -109,6 +119,13 @@ static void put_title_page(report_xml *xml, const ky_book *book, const report_la
     report_text(xml, labels->subtitle);
     report_put(xml, "</text:p>\n");
 
+    *organization_cleaned = 0;
+    if (report_has_text(options->organization)) {
+        size_t cleaned_before = xml->cleaned;
+        put_info_line(xml, labels, labels->organization, options->organization);
+        *organization_cleaned = xml->cleaned - cleaned_before;
+        xml->cleaned = cleaned_before;
+    }
     put_info_line(xml, labels, labels->created, date);
     put_info_line(xml, labels, labels->generated_by, generator);
     put_info_line(xml, labels, labels->lesson_count, count);
@@ -138,10 +155,9 @@ static void put_body(report_xml *xml, const char *text, const report_labels *lab
 }
 
 /* Write the items that have text as a list in `list_style`, or the dash
- * when none has text (an empty text:list would show nothing).
- * NOTE: an unbulleted lead-in before bulleted lines in the source cell (G7's
- * 直接原因 in the guide's case) shows as the first item, because the list
- * splitter removes the bullets and the items do not record which had one. */
+ * when none has text (an empty text:list would show nothing). The lead-in
+ * items, which introduce the bulleted lines of the source cell, are body
+ * paragraphs above the list. */
 static void put_list(report_xml *xml, const ky_strlist *list, const char *list_style,
                      const report_labels *labels)
 {
@@ -150,8 +166,19 @@ static void put_list(report_xml *xml, const ky_strlist *list, const char *list_s
         return;
     }
 
+    size_t lead_in = list->lead_in < list->count ? list->lead_in : list->count;
+    for (size_t i = 0; i < lead_in; i++) {
+        if (report_has_text(list->items[i]))
+            put_body(xml, list->items[i], labels);
+    }
+    bool any_item = false;
+    for (size_t i = lead_in; i < list->count; i++)
+        any_item = any_item || report_has_text(list->items[i]);
+    if (!any_item)
+        return;
+
     report_putf(xml, "<text:list text:style-name=\"%s\">\n", list_style);
-    for (size_t i = 0; i < list->count; i++) {
+    for (size_t i = lead_in; i < list->count; i++) {
         if (!report_has_text(list->items[i]))
             continue;
         report_put(xml, "<text:list-item><text:p text:style-name=\"List_20_Paragraph\">");
@@ -192,28 +219,49 @@ static void put_cell(report_xml *xml, bool header, const char *text)
     report_put(xml, "</text:p></table:table-cell>");
 }
 
-/* Write one row of the classification table; the value is a single string. */
-static void put_class_row(report_xml *xml, const char *number, const char *category,
-                          const char *value, const report_labels *labels)
+/* True when kyokun inferred the value of an axis rather than reading it. */
+static bool is_inferred(const ky_provenance *provenance)
 {
-    report_put(xml, "<table:table-row>");
-    put_cell(xml, false, number);
-    put_cell(xml, false, category);
-    put_cell(xml, false, report_has_text(value) ? value : labels->empty);
-    report_put(xml, "</table:table-row>\n");
+    return provenance->source == KY_VALUE_DERIVED || provenance->source == KY_VALUE_SUGGESTED;
 }
 
-/* Write one row of the classification table whose value is a list. */
-static void put_class_list_row(report_xml *xml, const char *number, const char *category,
-                               const ky_strlist *values, const report_labels *labels)
+/* Close the value's paragraph of a result cell: the inferred mark after the
+ * value, and the evidence in a small paragraph below it. */
+static void put_provenance(report_xml *xml, const ky_provenance *provenance,
+                           const report_labels *labels)
+{
+    if (is_inferred(provenance)) {
+        report_put(xml, "<text:span text:style-name=\"Inferred_20_Value\">");
+        report_plain(xml, labels->inferred_mark);
+        report_put(xml, "</text:span>");
+    }
+    report_put(xml, "</text:p>");
+    if (is_inferred(provenance) && report_has_text(provenance->evidence)) {
+        report_put(xml, "<text:p text:style-name=\"Table_20_Contents_20_Small\">");
+        report_text(xml, labels->evidence);
+        report_plain(xml, labels->label_separator);
+        report_text_shortened(xml, provenance->evidence, EVIDENCE_MAX_CHARS);
+        report_put(xml, "</text:p>");
+    }
+}
+
+/* Write one row of the classification table: number, category, and a result
+ * cell that `values` fills when non-NULL, else `value`. */
+static void put_class_row(report_xml *xml, const char *number, const char *category,
+                          const char *value, const ky_strlist *values,
+                          const ky_provenance *provenance, const report_labels *labels)
 {
     report_put(xml, "<table:table-row>");
     put_cell(xml, false, number);
     put_cell(xml, false, category);
     report_put(xml, "<table:table-cell table:style-name=\"Classification.Cell\" office:value-type=\"string\">"
                     "<text:p text:style-name=\"Table_20_Contents\">");
-    put_cell_list(xml, values, labels);
-    report_put(xml, "</text:p></table:table-cell></table:table-row>\n");
+    if (values)
+        put_cell_list(xml, values, labels);
+    else
+        report_text(xml, report_has_text(value) ? value : labels->empty);
+    put_provenance(xml, provenance, labels);
+    report_put(xml, "</table:table-cell></table:table-row>\n");
 }
 
 /*
@@ -239,17 +287,23 @@ static void put_classification(report_xml *xml, const ky_classification *classif
     put_cell(xml, true, labels->result);
     report_put(xml, "</table:table-row></table:table-header-rows>\n");
 
-    put_class_list_row(xml, "3.1", labels->purpose, &classification->purposes, labels);
-    put_class_row(xml, "3.2", labels->importance, classification->importance, labels);
-    put_class_row(xml, "3.3", labels->lifecycle, classification->lifecycle, labels);
-    put_class_row(xml, "3.4", labels->service, classification->service, labels);
-    put_class_list_row(xml, "3.5", labels->keywords, &classification->keywords, labels);
+    const ky_provenance *provenance = classification->provenance;
+    put_class_row(xml, "3.1", labels->purpose, NULL, &classification->purposes,
+                  &provenance[KY_AXIS_PURPOSE], labels);
+    put_class_row(xml, "3.2", labels->importance, classification->importance, NULL,
+                  &provenance[KY_AXIS_IMPORTANCE], labels);
+    put_class_row(xml, "3.3", labels->lifecycle, classification->lifecycle, NULL,
+                  &provenance[KY_AXIS_LIFECYCLE], labels);
+    put_class_row(xml, "3.4", labels->service, classification->service, NULL,
+                  &provenance[KY_AXIS_SERVICE], labels);
+    put_class_row(xml, "3.5", labels->keywords, NULL, &classification->keywords,
+                  &provenance[KY_AXIS_KEYWORDS], labels);
 
     report_put(xml, "</table:table>\n");
 }
 
 /* Write "[ID] title", the text of a lesson's heading and its contents entry. */
-static void put_lesson_title(report_xml *xml, const ky_lesson *lesson, const report_labels *labels)
+void report_put_lesson_title(report_xml *xml, const ky_lesson *lesson, const report_labels *labels)
 {
     if (report_has_text(lesson->id)) {
         report_put(xml, "[");
@@ -265,8 +319,14 @@ static void put_lesson(report_xml *xml, const ky_lesson *lesson, const report_la
 {
     report_putf(xml, "<text:h text:style-name=\"Lesson_20_Title\" text:outline-level=\"1\">"
                      "<text:bookmark text:name=\"Lesson%zu\"/>", lesson_number);
-    put_lesson_title(xml, lesson, labels);
+    report_put_lesson_title(xml, lesson, labels);
     report_put(xml, "</text:h>\n");
+    if (lesson->id_generated) {
+        report_put(xml, "<text:p text:style-name=\"Text_20_body\">"
+                        "<text:span text:style-name=\"Inferred_20_Value\">");
+        report_text(xml, labels->id_generated);
+        report_put(xml, "</text:span></text:p>\n");
+    }
 
     put_heading(xml, 2, labels->problem);
     put_body(xml, lesson->problem, labels);
@@ -310,15 +370,23 @@ static void put_contents_entry_end(report_xml *xml, const char *bookmark)
                      " text:ref-name=\"%s\">1</text:bookmark-ref></text:p>\n", bookmark);
 }
 
+/* Write the contents entry of a back page, which links to `bookmark`. */
+static void put_contents_page_entry(report_xml *xml, const char *bookmark, const char *label)
+{
+    put_contents_entry_start(xml, bookmark);
+    report_text(xml, label);
+    put_contents_entry_end(xml, bookmark);
+}
+
 /*
- * Write the table of contents: the lessons and the analysis pages, which are
- * the outline level 1 headings. The index body is written here, so the
+ * Write the table of contents: the lessons, the chart, the analysis pages
+ * and the index, which are the outline level 1 headings. The index body is written here, so the
  * entries show before an office suite regenerates it; the source and the
  * entry templates are what it regenerates from. The source takes outline
  * level 1 only, because every lesson has six level 2 section headings.
  */
 static void put_contents(report_xml *xml, const ky_book *book, const report_analysis *analysis,
-                         const report_labels *labels)
+                         const report_pareto *pareto, const report_labels *labels)
 {
     report_put(xml, "<text:table-of-content text:name=\"Contents\" text:protected=\"true\">\n"
                     "<text:table-of-content-source text:outline-level=\"1\""
@@ -346,28 +414,27 @@ static void put_contents(report_xml *xml, const ky_book *book, const report_anal
         char bookmark[48];
         snprintf(bookmark, sizeof bookmark, "Lesson%zu", i + 1);
         put_contents_entry_start(xml, bookmark);
-        put_lesson_title(xml, &book->lessons[i], labels);
+        report_put_lesson_title(xml, &book->lessons[i], labels);
         put_contents_entry_end(xml, bookmark);
     }
-    if (report_analysis_has_status(analysis)) {
-        put_contents_entry_start(xml, STATUS_BOOKMARK);
-        report_text(xml, labels->status_table);
-        put_contents_entry_end(xml, STATUS_BOOKMARK);
-    }
-    if (report_analysis_has_why(analysis)) {
-        put_contents_entry_start(xml, WHY_BOOKMARK);
-        report_text(xml, labels->why_analysis);
-        put_contents_entry_end(xml, WHY_BOOKMARK);
-    }
+    if (report_pareto_has_chart(pareto))
+        put_contents_page_entry(xml, PARETO_BOOKMARK, labels->pareto);
+    if (report_analysis_has_status(analysis))
+        put_contents_page_entry(xml, STATUS_BOOKMARK, labels->status_table);
+    if (report_analysis_has_why(analysis))
+        put_contents_page_entry(xml, WHY_BOOKMARK, labels->why_analysis);
+    if (report_index_has_entries(book))
+        put_contents_page_entry(xml, INDEX_BOOKMARK, labels->index);
     report_put(xml, "</text:index-body>\n</text:table-of-content>\n");
 }
 
 /* True when the table of contents would list something: a book with neither
- * lessons nor analysis pages gets no contents page, which would be empty. */
-static bool has_contents_entries(const ky_book *book, const report_analysis *analysis)
+ * lessons, incidents nor analysis pages gets no contents page, which would be empty. */
+static bool has_contents_entries(const ky_book *book, const report_analysis *analysis,
+                                 const report_pareto *pareto)
 {
-    return book->lesson_count > 0 || report_analysis_has_status(analysis)
-           || report_analysis_has_why(analysis);
+    return book->lesson_count > 0 || report_pareto_has_chart(pareto)
+           || report_analysis_has_status(analysis) || report_analysis_has_why(analysis);
 }
 
 /* Report text that lost characters on the way into XML, once per source. */
@@ -394,7 +461,8 @@ static void warn_cleaned(ky_ctx *ctx, const ky_lesson *lesson, size_t count)
 }
 
 int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *labels,
-                         int64_t timestamp, ky_buf *out)
+                         const ky_write_options *options, const report_pareto *pareto,
+                         ky_buf *out)
 {
     report_xml xml = {0};
     report_analysis *analysis = NULL;
@@ -405,15 +473,21 @@ int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *
                      " office:version=\"" KY_ODF_VERSION "\">\n");
     report_font_face_decls(&xml);
     if (xml.rc == 0)
-        put_automatic_styles(&xml, analysis);
+        put_automatic_styles(&xml, analysis, pareto);
     report_put(&xml, "<office:body>\n<office:text>\n");
 
-    put_title_page(&xml, book, labels, timestamp);
+    size_t organization_cleaned;
+    put_title_page(&xml, book, labels, options, &organization_cleaned);
     warn_cleaned(ctx, NULL, xml.cleaned);
+    if (organization_cleaned > 0)
+        ky_diag_emit(ctx, KY_SEV_WARNING, "report.text-cleaned", NULL,
+                     KY_("The organization name had %zu control characters or invalid UTF-8 "
+                         "sequences; they were removed or replaced with U+FFFD."),
+                     organization_cleaned);
     /* The entries repeat the lesson titles, whose cleaning put_lesson() reports. */
     size_t cleaned_before_contents = xml.cleaned;
-    if (xml.rc == 0 && has_contents_entries(book, analysis))
-        put_contents(&xml, book, analysis, labels);
+    if (xml.rc == 0 && has_contents_entries(book, analysis, pareto))
+        put_contents(&xml, book, analysis, pareto, labels);
     xml.cleaned = cleaned_before_contents;
 
     for (size_t i = 0; i < book->lesson_count && xml.rc == 0; i++) {
@@ -421,9 +495,16 @@ int report_build_content(ky_ctx *ctx, const ky_book *book, const report_labels *
         put_lesson(&xml, &book->lessons[i], labels, i + 1);
         warn_cleaned(ctx, &book->lessons[i], xml.cleaned - cleaned_before);
     }
+    if (xml.rc == 0 && report_pareto_has_chart(pareto))
+        report_put_pareto_page(&xml, pareto, labels, PARETO_BOOKMARK);
     if (xml.rc == 0)
         report_put_analysis_pages(ctx, &xml, analysis, labels, STATUS_BOOKMARK, WHY_BOOKMARK);
     report_analysis_free(analysis);
+    /* The index repeats the lesson titles and values, whose cleaning put_lesson() reported. */
+    size_t cleaned_before_index = xml.cleaned;
+    if (xml.rc == 0 && report_index_has_entries(book))
+        report_put_index(&xml, book, labels, INDEX_BOOKMARK);
+    xml.cleaned = cleaned_before_index;
 
     report_put(&xml, "</office:text>\n</office:body>\n</office:document-content>\n");
 

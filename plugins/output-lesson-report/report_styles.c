@@ -167,6 +167,45 @@ static void put_paragraph_styles(report_xml *xml)
         "<style:text-properties fo:font-weight=\"bold\" style:font-weight-asian=\"bold\""
         " style:font-weight-complex=\"bold\"/></style:style>\n"
 
+        /* The index after the analysis pages: a value, then its lessons. */
+        "<style:style style:name=\"Index_20_Heading\" style:display-name=\"Index Heading\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Heading\" style:class=\"index\">"
+        "<style:paragraph-properties fo:margin-top=\"0.25cm\" fo:margin-bottom=\"0.1cm\"/>"
+        "<style:text-properties fo:font-size=\"11pt\" style:font-size-asian=\"11pt\""
+        " style:font-size-complex=\"11pt\"/></style:style>\n"
+
+        "<style:style style:name=\"Index_20_1\" style:display-name=\"Index 1\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Standard\" style:class=\"index\">"
+        "<style:paragraph-properties fo:margin-left=\"0.3cm\" fo:margin-top=\"0.1cm\""
+        " fo:keep-with-next=\"always\"/>"
+        "<style:text-properties fo:font-weight=\"bold\" style:font-weight-asian=\"bold\""
+        " style:font-weight-complex=\"bold\"/></style:style>\n"
+
+        "<style:style style:name=\"Index_20_2\" style:display-name=\"Index 2\""
+        " style:family=\"paragraph\" style:parent-style-name=\"Standard\" style:class=\"index\">"
+        "<style:paragraph-properties fo:margin-left=\"1cm\">"
+        "<style:tab-stops><style:tab-stop style:position=\"16cm\" style:type=\"right\""
+        " style:leader-style=\"dotted\" style:leader-text=\".\"/></style:tab-stops>"
+        "</style:paragraph-properties></style:style>\n"
+
+        /* The Pareto chart's paragraph and the caption below it. */
+        "<style:style style:name=\"Figure\" style:family=\"paragraph\""
+        " style:parent-style-name=\"Standard\" style:class=\"extra\">"
+        "<style:paragraph-properties fo:text-align=\"center\" fo:margin-top=\"0.2cm\"/>"
+        "</style:style>\n"
+
+        "<style:style style:name=\"Caption\" style:family=\"paragraph\""
+        " style:parent-style-name=\"Standard\" style:class=\"extra\">"
+        "<style:paragraph-properties fo:text-align=\"center\" fo:margin-top=\"0.1cm\""
+        " fo:margin-bottom=\"0.3cm\"/>"
+        "<style:text-properties fo:font-size=\"9pt\" style:font-size-asian=\"9pt\""
+        " style:font-size-complex=\"9pt\"/></style:style>\n"
+
+        /* The mark of values that kyokun inferred rather than read. */
+        "<style:style style:name=\"Inferred_20_Value\" style:display-name=\"Inferred Value\""
+        " style:family=\"text\"><style:text-properties fo:color=\"#555555\""
+        " fo:font-style=\"italic\" style:font-style-asian=\"normal\"/></style:style>\n"
+
         "<style:style style:name=\"Footer\" style:family=\"paragraph\""
         " style:parent-style-name=\"Standard\" style:class=\"extra\">"
         "<style:paragraph-properties fo:text-align=\"center\"/>"
@@ -198,11 +237,12 @@ static void put_cell_styles(report_xml *xml)
     "</style:list-level-properties>"
 
 /* List styles: bullets for direct causes, numbers for root causes and measures. */
-static void put_list_styles(report_xml *xml)
+static void put_list_styles(report_xml *xml, const report_labels *labels)
 {
-    report_put(xml,
+    report_putf(xml,
         "<text:list-style style:name=\"List_20_Bullet\" style:display-name=\"List Bullet\">"
-        "<text:list-level-style-bullet text:level=\"1\" text:bullet-char=\"・\">"
+        "<text:list-level-style-bullet text:level=\"1\" text:bullet-char=\"%s\">", labels->bullet);
+    report_put(xml,
         LIST_LEVEL_PROPERTIES
         "</text:list-level-style-bullet></text:list-style>\n"
         "<text:list-style style:name=\"Numbering_20_123\" style:display-name=\"Numbering 123\">"
@@ -248,7 +288,7 @@ int report_build_styles(const report_labels *labels, ky_buf *out)
     put_default_style(&xml, labels);
     put_paragraph_styles(&xml);
     put_cell_styles(&xml);
-    put_list_styles(&xml);
+    put_list_styles(&xml, labels);
     report_put(&xml, "</office:styles>\n");
     put_page_styles(&xml);
     report_put(&xml, "</office:document-styles>\n");

@@ -51,6 +51,32 @@ void report_text(report_xml *xml, const char *text)
         xml->rc = ky_odf_append_text(&xml->buf, text, strlen(text), &xml->cleaned);
 }
 
+void report_text_shortened(report_xml *xml, const char *text, size_t max_chars)
+{
+    if (xml->rc != 0 || !text || max_chars == 0)
+        return;
+
+    /* Find the byte length of the first max_chars - 1 characters, and
+     * whether the text goes on past max_chars. */
+    size_t len = strlen(text);
+    size_t kept_len = 0;
+    size_t chars = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        uint32_t cp;
+        pos += ky_utf8_decode((const unsigned char *)text + pos, len - pos, &cp);
+        chars++;
+        if (chars == max_chars - 1)
+            kept_len = pos;
+    }
+    if (chars <= max_chars) {
+        report_text(xml, text);
+        return;
+    }
+    xml->rc = ky_odf_append_text(&xml->buf, text, kept_len, &xml->cleaned);
+    report_put(xml, "…");
+}
+
 void report_plain(report_xml *xml, const char *text)
 {
     if (xml->rc == 0 && text)

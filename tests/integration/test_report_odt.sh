@@ -5,6 +5,10 @@
 # OpenDocument 1.3 RELAX NG schemas with jing, renders the report to PDF with
 # LibreOffice, and checks the PDF's text and fonts: the lessons, the table of
 # contents, and the analysis pages with a root cause and an event of the sample.
+# Also checks every zip entry's header, the manifest's list of parts and
+# media types, and meta.xml's title, generator and date. A second conversion
+# must give the same bytes. The Pareto chart must have one bar per main cause
+# of the sample, in proportion to the counts openpyxl reads, and show in the PDF.
 #
 # Environment (ctest sets all of them): KYOKUN (the built kyokun binary),
 # KY_SOURCE_DIR (project root), KY_SHARED (folder holding schemas/odf1.3).
@@ -27,7 +31,7 @@ sample="$KY_SOURCE_DIR/samples/guide-case.ja.xlsx"
 # A missing tool or schema is a failure, not a skip: CI must not pass silently.
 [ -f "$schemas/OpenDocument-v1.3-schema.rng" ] && [ -f "$schemas/OpenDocument-v1.3-manifest-schema.rng" ] \
     || fail "the ODF 1.3 schemas are missing in $schemas; set KY_SHARED to the shared folder"
-for tool in jing unzip zipinfo soffice pdftotext pdffonts timeout; do
+for tool in jing unzip zipinfo soffice pdftotext pdffonts timeout xmllint cmp; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (Debian packages: jing, unzip, libreoffice-writer, poppler-utils)"
 done
 [ -x "$KYOKUN" ] || fail "the kyokun binary $KYOKUN does not exist; build the project first"
@@ -40,8 +44,12 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 report="$tmp/report.odt"
 
+# A fixed creation time, so the date in meta.xml is known and two runs can be compared.
+export SOURCE_DATE_EPOCH=1700000000
 "$KYOKUN" convert --lang ja "$sample" -o "$report" || fail "kyokun convert failed on $sample"
 [ -s "$report" ] || fail "kyokun convert wrote no $report"
+"$KYOKUN" convert --lang ja "$sample" -o "$tmp/again.odt" || fail "the second kyokun convert failed"
+cmp -s "$report" "$tmp/again.odt" || fail "two conversions of $sample gave different bytes"
 
 # --- The mimetype entry: first, stored, no extra field, no data descriptor ---
 # awk reads all of zipinfo's output; head would end it early with SIGPIPE under pipefail.
@@ -55,6 +63,47 @@ local_extra="$(od -An -tu2 -j28 -N2 "$report" | tr -d ' ')"
 [ "$local_extra" = "0" ] || fail "mimetype's local header has an extra field of $local_extra bytes"
 [ "$(unzip -p "$report" mimetype)" = "application/vnd.oasis.opendocument.text" ] \
     || fail "mimetype does not hold application/vnd.oasis.opendocument.text"
+
+# --- Every entry, the manifest and meta.xml ---
+# zipfile reads the local headers itself, independently of zipinfo.
+version="$("$KYOKUN" --version | awk 'NR == 1 { print $NF }')"
+"$sample_python" - "$report" "$version" <<'PYTHON' || fail "the package's entries, manifest or meta.xml are wrong"
+import struct
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+
+path, version = sys.argv[1:3]
+with open(path, "rb") as raw:
+    data = raw.read()
+package = zipfile.ZipFile(path)
+names = package.namelist()
+for info in package.infolist():
+    assert not info.flag_bits & 0x08, "%s has a data descriptor" % info.filename
+    local = data[info.header_offset:info.header_offset + 30]
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    assert extra_len == 0, "%s has a local extra field of %d bytes" % (info.filename, extra_len)
+    assert info.extra == b"", "%s has a central extra field" % info.filename
+
+manifest_ns = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+manifest = ET.fromstring(package.read("META-INF/manifest.xml"))
+listed = {entry.get("{%s}full-path" % manifest_ns): entry.get("{%s}media-type" % manifest_ns)
+          for entry in manifest}
+parts = [name for name in names if name not in ("mimetype", "META-INF/manifest.xml")]
+expected = {name: "image/svg+xml" if name.endswith(".svg") else "text/xml" for name in parts}
+expected["/"] = "application/vnd.oasis.opendocument.text"
+assert listed == expected, "manifest lists %s, expected %s" % (listed, expected)
+assert "Pictures/pareto.svg" in parts, "the Pareto chart is not in the package"
+
+meta_ns = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+           "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+           "dc": "http://purl.org/dc/elements/1.1/"}
+meta = ET.fromstring(package.read("meta.xml")).find("office:meta", meta_ns)
+assert meta.findtext("dc:title", namespaces=meta_ns) == "guide-case.ja"
+assert meta.findtext("meta:generator", namespaces=meta_ns) == "kyokun/" + version
+assert meta.findtext("meta:creation-date", namespaces=meta_ns) == "2023-11-14T22:13:20Z"
+assert meta.findtext("dc:language", namespaces=meta_ns) == "ja-JP"
+PYTHON
 
 # --- Schema validation of every part ---
 # Validate `file` against `schema`; jing's output goes to stderr on failure.
@@ -79,6 +128,7 @@ for part in content.xml styles.xml meta.xml settings.xml; do
     validate "$schemas/OpenDocument-v1.3-schema.rng" "$parts/$part"
 done
 [ -f "$parts/META-INF/manifest.xml" ] || fail "META-INF/manifest.xml is missing from the report"
+xmllint --noout "$parts/Pictures/pareto.svg" || fail "the Pareto chart is not well-formed XML"
 validate "$schemas/OpenDocument-v1.3-manifest-schema.rng" "$parts/META-INF/manifest.xml"
 
 # --- Rendering with LibreOffice ---
@@ -144,6 +194,51 @@ esac
 case "$status_page" in
     *"$event"*) ;;
     *) fail "the incident status page has no event '$event'" ;;
+esac
+
+# --- The Pareto chart: one bar per main cause of the sample's incident list,
+# most frequent first, with heights in proportion to the counts ---
+"$sample_python" - "$sample" "$parts/Pictures/pareto.svg" <<'PYTHON' || fail "the Pareto chart's bars do not match the sample's main causes"
+import collections
+import sys
+import xml.etree.ElementTree as ET
+
+import openpyxl
+
+sheet = openpyxl.load_workbook(sys.argv[1])["障害一覧"]
+header = [cell.value for cell in sheet[1]]
+column = header.index("主な原因")
+counts = collections.Counter(str(row[column]).strip() for row in sheet.iter_rows(min_row=2, values_only=True)
+                             if row[column] is not None and str(row[column]).strip())
+
+svg = "{http://www.w3.org/2000/svg}"
+bars = [rect for rect in ET.parse(sys.argv[2]).getroot().iter(svg + "rect") if rect.get("class") == "bar"]
+drawn = [(rect.find(svg + "title").text.rsplit(": ", 1)[0], float(rect.get("height"))) for rect in bars]
+assert sorted(cause for cause, _ in drawn) == sorted(counts), "bars %s, causes %s" % (drawn, dict(counts))
+heights = [height for _, height in drawn]
+assert heights == sorted(heights, reverse=True), "bars are not most frequent first: %s" % heights
+unit = heights[0] / counts[drawn[0][0]]
+for cause, height in drawn:
+    assert abs(height - unit * counts[cause]) < 0.15, "%s: height %s for %d incidents" % (cause, height, counts[cause])
+PYTHON
+# LibreOffice draws the chart's text before the page heading.
+case "$after_contents" in
+    *障害件数*累積比率（%）*主な原因*主な原因別の障害件数*図主な原因別の障害件数（パレート図）*障害状況表*) ;;
+    *) fail "the PDF has no Pareto chart page with its axis titles before the incident status page" ;;
+esac
+
+# --- G7's direct causes: the two lead-in sentences are a paragraph, and the
+# three bulleted lines of the sample's cell are the list items ---
+g7_direct="$(pdftotext -raw "$tmp/report.pdf" - | sed -n '/^直接原因$/,/^根本原因$/p' | sed -n '1,/^根本原因$/p' | tr -d ' \t\r\f')"
+case "$(sed -n 2p <<<"$g7_direct")" in
+    直接の原因は*) ;;
+    *) fail "G7's direct causes do not start with the lead-in paragraph: $(sed -n 2p <<<"$g7_direct")" ;;
+esac
+[ "$(grep -c '^・' <<<"$g7_direct")" -eq 3 ] || fail "G7's direct causes do not have 3 bullets: $g7_direct"
+lead_in="${g7_direct%%・*}"
+case "$lead_in" in
+    *以下のとおりである。*) ;;
+    *) fail "the first bullet of G7's direct causes comes before the end of the lead-in" ;;
 esac
 
 fonts="$(pdffonts "$tmp/report.pdf")"

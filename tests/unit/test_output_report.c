@@ -9,6 +9,7 @@
  * writes give the same bytes.
  */
 #include <dlfcn.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -263,20 +264,26 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Write `book` with the plugin as the core does (into an existing file) and read the bytes back. */
-static unsigned char *write_book(fixture *f, const ky_book *book, ky_lang lang, size_t *len)
+/* The options the core gives the plugin, with labels in `lang`. */
+static ky_write_options test_options(const fixture *f, ky_lang lang)
 {
-    FILE *placeholder = fopen(f->path, "wb");
-    assert_non_null(placeholder);
-    fclose(placeholder);
-
-    ky_write_options options = {
+    return (ky_write_options){
         .version = KY_WRITE_OPTIONS_VERSION,
         .lang = lang,
         .timestamp = TEST_TIMESTAMP,
         .target = f->path,
     };
-    int rc = f->plugin->write(f->ctx, book, &options, f->path);
+}
+
+/* Write `book` with `options` as the core does (into an existing file) and read the bytes back. */
+static unsigned char *write_book_with(fixture *f, const ky_book *book,
+                                      const ky_write_options *options, size_t *len)
+{
+    FILE *placeholder = fopen(f->path, "wb");
+    assert_non_null(placeholder);
+    fclose(placeholder);
+
+    int rc = f->plugin->write(f->ctx, book, options, f->path);
     if (rc != 0)
         fail_msg("write failed (%d): %s", rc, ky_error_last(f->ctx)->message);
 
@@ -292,6 +299,13 @@ static unsigned char *write_book(fixture *f, const ky_book *book, ky_lang lang, 
     fclose(file);
     *len = (size_t)size;
     return data;
+}
+
+/* Write `book` with labels in `lang` and read the bytes back. */
+static unsigned char *write_book(fixture *f, const ky_book *book, ky_lang lang, size_t *len)
+{
+    ky_write_options options = test_options(f, lang);
+    return write_book_with(f, book, &options, len);
 }
 
 /* Read one entry of an in-memory zip; NUL-terminated. */
@@ -479,6 +493,30 @@ static void test_report__g7_sections_in_order(void **state)
     ky_book_free(book);
 }
 
+/* A lead-in of the direct causes is a body paragraph above the bulleted list. */
+static void test_report__list_lead_in_paragraph(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    book->lessons[0].direct_causes.lead_in = 1;
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_in_order(content, (const char *const[]){
+        ">直接原因</text:h>\n"
+        "<text:p text:style-name=\"Text_20_body\">C社製負荷分散装置の sodプロセス",
+        "</text:p>\n<text:list text:style-name=\"List_20_Bullet\">\n"
+        "<text:list-item><text:p text:style-name=\"List_20_Paragraph\">[31mpingが通ったことから",
+        "</text:list>\n<text:h text:style-name=\"Heading_20_3\" text:outline-level=\"3\">根本原因</text:h>",
+        NULL});
+    /* The root causes have no lead-in: their first item is a list item. */
+    assert_non_null(strstr(content, "<text:list text:style-name=\"Numbering_20_123\">\n"
+                                    "<text:list-item><text:p text:style-name=\"List_20_Paragraph\">"
+                                    "運用時のトラブル管理体制が決まっていなかった。"));
+
+    free(content);
+    ky_book_free(book);
+}
+
 static void test_report__text_escaped(void **state)
 {
     fixture *f = *state;
@@ -607,7 +645,8 @@ static void test_report__contents_lists_lessons(void **state)
 
     assert_int_equal(count_occurrences(content, "<text:table-of-content "), 1);
     assert_non_null(strstr(content, "<text:table-of-content-source text:outline-level=\"1\""));
-    assert_int_equal(count_occurrences(content, "<text:p text:style-name=\"Contents_20_1\">"), 3);
+    /* Three lessons and the index, which lists G7's classification. */
+    assert_int_equal(count_occurrences(content, "<text:p text:style-name=\"Contents_20_1\">"), 4);
     assert_in_order(content, (const char *const[]){
         "教訓の数：3",
         "<text:table-of-content ",
@@ -616,6 +655,7 @@ static void test_report__contents_lists_lessons(void **state)
         "text:ref-name=\"Lesson1\"",
         "xlink:href=\"#Lesson2\"", "[T16] ―</text:a>",
         "xlink:href=\"#Lesson3\"", "[T17] ―</text:a>",
+        "xlink:href=\"#LessonIndex\"", "索引</text:a>",
         "</text:table-of-content>",
         "<text:bookmark text:name=\"Lesson1\"/>[G7] ",
         "<text:bookmark text:name=\"Lesson2\"/>[T16] ",
@@ -626,14 +666,16 @@ static void test_report__contents_lists_lessons(void **state)
     ky_book_free(book);
 }
 
-/* A book with neither why-why nodes nor events has no analysis pages or entries. */
+/* A book with neither why-why nodes nor events has no analysis pages or
+ * entries; the index is the only page with a back-page heading. */
 static void test_report__no_analysis_pages(void **state)
 {
     fixture *f = *state;
     ky_book *book = make_book(1);
     char *content = write_content(f, book, KY_LANG_JA);
 
-    assert_null(strstr(content, "Analysis_20_Title"));
+    assert_int_equal(count_occurrences(content, "Analysis_20_Title"), 1);
+    assert_non_null(strstr(content, "<text:bookmark text:name=\"LessonIndex\"/>索引</text:h>"));
     assert_null(strstr(content, "なぜなぜ分析"));
     assert_null(strstr(content, "障害状況表"));
     assert_null(strstr(content, "table:style-name=\"Analysis"));
@@ -931,6 +973,361 @@ static void test_report__wrong_options_version(void **state)
     ky_book_free(book);
 }
 
+/* The title page names the organisation between the subtitle and the date; without one it has no such line. */
+static void test_report__title_page_organization(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.organization = "情報システム部 品質管理グループ & <QA>";
+    size_t len;
+    unsigned char *zip = write_book_with(f, book, &options, &len);
+    char *content = read_entry(zip, len, "content.xml");
+    char generator[64];
+    snprintf(generator, sizeof generator, "作成ツール：kyokun %s", ky_version());
+
+    assert_in_order(content, (const char *const[]){
+        "<text:p text:style-name=\"Title\">guide-case.ja.xlsx</text:p>",
+        "<text:p text:style-name=\"Subtitle\">ITシステム障害の教訓</text:p>",
+        "組織：情報システム部 品質管理グループ &amp; &lt;QA&gt;</text:p>",
+        "作成日：2023-11-14</text:p>",
+        generator,
+        "教訓の数：1</text:p>",
+        "<text:table-of-content ",
+        NULL});
+    free(content);
+    free(zip);
+
+    content = write_content(f, book, KY_LANG_EN);
+    assert_null(strstr(content, "Organization"));
+    assert_non_null(strstr(content, "Created: 2023-11-14"));
+    free(content);
+    ky_book_free(book);
+}
+
+/* Collect the messages of the warnings the plugin emits, one per line. */
+static void record_warning(const ky_diag *diag, void *payload)
+{
+    ky_buf *messages = payload;
+    if (diag->severity == KY_SEV_WARNING) {
+        assert_int_equal(ky_buf_puts(messages, diag->message), 0);
+        assert_int_equal(ky_buf_putc(messages, '\n'), 0);
+    }
+}
+
+/* Control characters in the organisation are removed and warned about once, as the organisation's. */
+static void test_report__organization_cleaned(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(0);
+    ky_buf warnings = {0};
+    ky_ctx_set_handler(f->ctx, record_warning, KY_SEV_WARNING, &warnings);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.organization = "品質\x01管理\x7f";
+    size_t len;
+    unsigned char *zip = write_book_with(f, book, &options, &len);
+    char *content = read_entry(zip, len, "content.xml");
+
+    assert_non_null(strstr(content, "組織：品質管理</text:p>"));
+    assert_non_null(warnings.data);
+    assert_string_equal(warnings.data, "The organization name had 2 control characters or invalid "
+                                       "UTF-8 sequences; they were removed or replaced with U+FFFD.\n");
+
+    free(content);
+    free(zip);
+    ky_buf_free(&warnings);
+    ky_book_free(book);
+}
+
+/* Set the classification of a lesson that has only an id. */
+static void classify(ky_lesson *lesson, const char *const *purposes, const char *importance,
+                     const char *const *keywords)
+{
+    set_list(&lesson->classification.purposes, purposes);
+    lesson->classification.importance = copy_text(importance);
+    set_list(&lesson->classification.keywords, keywords);
+}
+
+/* The index lists each axis's values in byte order, each with its lessons in book order. */
+static void test_report__index_by_classification(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(3);
+    classify(&book->lessons[1], (const char *const[]){"運用手順の整備", "組織・体制の整備", NULL},
+             "企業基幹システム", (const char *const[]){"共同利用", "連絡体制", "共同利用", NULL});
+    classify(&book->lessons[2], (const char *const[]){"運用手順の整備", NULL}, "社会インフラ",
+             (const char *const[]){"DNS", "cloud", NULL});
+    book->lessons[2].title = copy_text("設定変更は & 二人で確認する");
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    const char *index = strstr(content, "<text:bookmark text:name=\"LessonIndex\"/>索引</text:h>");
+    assert_non_null(index);
+    /* Byte order of UTF-8 is code point order: ASCII first, without case
+     * ("cloud" before "DNS"), and 組 (U+7D44) before 運 (U+904B). */
+    assert_in_order(index, (const char *const[]){
+        "<text:p text:style-name=\"Index_20_Heading\">活用する目的</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">組織・体制の整備</text:p>",
+        "xlink:href=\"#Lesson1\"", "[G7] クラウド事業者",
+        "text:ref-name=\"Lesson1\"",
+        "xlink:href=\"#Lesson2\"", "[T16] ―</text:a>",
+        "<text:p text:style-name=\"Index_20_1\">運用手順の整備</text:p>",
+        "xlink:href=\"#Lesson2\"", "xlink:href=\"#Lesson3\"", "[T17] 設定変更は &amp; 二人で確認する</text:a>",
+        "<text:p text:style-name=\"Index_20_Heading\">情報処理システムの重要度</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">企業基幹システム</text:p>",
+        "xlink:href=\"#Lesson1\"", "xlink:href=\"#Lesson2\"",
+        "<text:p text:style-name=\"Index_20_1\">社会インフラ</text:p>",
+        "xlink:href=\"#Lesson3\"",
+        "<text:p text:style-name=\"Index_20_Heading\">ソフトウェアライフサイクルプロセス</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">運用</text:p>",
+        "<text:p text:style-name=\"Index_20_Heading\">運用・サービスプロセス</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">サービス提供</text:p>",
+        "<text:p text:style-name=\"Index_20_Heading\">キーワード</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">cloud</text:p>",
+        "<text:p text:style-name=\"Index_20_1\">DNS</text:p>",
+        "xlink:href=\"#Lesson3\"",
+        "<text:p text:style-name=\"Index_20_1\">共同利用</text:p>",
+        "xlink:href=\"#Lesson1\"", "xlink:href=\"#Lesson2\"",
+        "<text:p text:style-name=\"Index_20_1\">連絡体制</text:p>",
+        "</office:text>",
+        NULL});
+    /* T16 lists 共同利用 twice but shows once under it. */
+    const char *shared = strstr(index, ">共同利用</text:p>");
+    const char *next_value = strstr(shared, ">連絡体制</text:p>");
+    assert_non_null(next_value);
+    size_t t16_links = 0;
+    for (const char *p = strstr(shared, "#Lesson2\""); p && p < next_value; p = strstr(p + 1, "#Lesson2\""))
+        t16_links++;
+    assert_int_equal(t16_links, 1);
+
+    free(content);
+    ky_book_free(book);
+}
+
+/* A book whose lessons have no classification has no index page. */
+static void test_report__no_index_without_values(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(0);
+    book->lessons = calloc(1, sizeof *book->lessons);
+    assert_non_null(book->lessons);
+    book->lesson_count = 1;
+    book->lessons[0].id = copy_text("T1");
+    book->lessons[0].classification.service = copy_text("  ");
+    set_list(&book->lessons[0].classification.keywords, (const char *const[]){"", NULL});
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_null(strstr(content, "LessonIndex"));
+    assert_null(strstr(content, "Index_20_1"));
+
+    free(content);
+    ky_book_free(book);
+}
+
+/* Derived and suggested values carry the inferred mark and a short evidence; read values do not. */
+static void test_report__inferred_values_marked(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    ky_classification *c = &book->lessons[0].classification;
+    c->provenance[KY_AXIS_PURPOSE].source = KY_VALUE_READ;
+    c->provenance[KY_AXIS_IMPORTANCE].source = KY_VALUE_DERIVED;
+    c->provenance[KY_AXIS_IMPORTANCE].evidence = copy_text("影響額 1,200万円 ≥ 1,000万円 → Type III");
+    c->provenance[KY_AXIS_KEYWORDS].source = KY_VALUE_SUGGESTED;
+    /* 70 characters: the report shows the first 59 and "…". */
+    c->provenance[KY_AXIS_KEYWORDS].evidence = copy_text(
+        "0123456789012345678901234567890123456789012345678901234567890123456789");
+    c->provenance[KY_AXIS_SERVICE].source = KY_VALUE_SUGGESTED; /* no evidence */
+    char *content = write_content(f, book, KY_LANG_JA);
+    char *table = table_markup(content, "<table:table table:name=\"Classification1\"");
+
+    assert_int_equal(count_occurrences(table, "（推定）"), 3);
+    assert_in_order(table, (const char *const[]){
+        ">活用する目的<", ">組織・体制の整備</text:p>",
+        ">情報処理システムの重要度<",
+        ">企業基幹システム<text:span text:style-name=\"Inferred_20_Value\">（推定）</text:span></text:p>",
+        "<text:p text:style-name=\"Table_20_Contents_20_Small\">根拠：影響額 1,200万円 ≥ 1,000万円 → Type III</text:p>",
+        ">ソフトウェアライフサイクルプロセス<", ">運用</text:p>",
+        ">運用・サービスプロセス<",
+        ">サービス提供<text:span text:style-name=\"Inferred_20_Value\">（推定）</text:span></text:p></table:table-cell>",
+        ">キーワード<",
+        "システム再起動<text:span text:style-name=\"Inferred_20_Value\">（推定）</text:span></text:p>",
+        "根拠：01234567890123456789012345678901234567890123456789012345678…</text:p>",
+        NULL});
+    free(table);
+    free(content);
+
+    content = write_content(f, book, KY_LANG_EN);
+    table = table_markup(content, "<table:table table:name=\"Classification1\"");
+    assert_int_equal(count_occurrences(table, " (inferred)</text:span>"), 3);
+    assert_non_null(strstr(table, "Evidence: 影響額"));
+    assert_null(strstr(table, "推定"));
+    free(table);
+    free(content);
+    ky_book_free(book);
+}
+
+/* A lesson whose id kyokun made has a note about it under its title. */
+static void test_report__generated_id_noted(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(2);
+    book->lessons[1].id_generated = true;
+    char *content = write_content(f, book, KY_LANG_JA);
+
+    assert_int_equal(count_occurrences(content, "kyokun が付けました"), 1);
+    assert_in_order(content, (const char *const[]){
+        "<text:bookmark text:name=\"Lesson2\"/>[T16] ―</text:h>\n"
+        "<text:p text:style-name=\"Text_20_body\"><text:span text:style-name=\"Inferred_20_Value\">"
+        "教訓IDは入力になかったため、kyokun が付けました。",
+        NULL});
+
+    free(content);
+    ky_book_free(book);
+}
+
+/* Incidents with main causes: 3 × 運用ミス, 2 × ソフトウェア障害, 1 × ハードウェア障害, 1 without. */
+static void add_incidents(ky_book *book)
+{
+    static const char *const causes[] = {"ソフトウェア障害", "運用ミス", NULL, "運用ミス",
+                                         "ハードウェア障害", "ソフトウェア障害", "運用ミス"};
+    size_t count = sizeof causes / sizeof causes[0];
+    book->incidents = calloc(count, sizeof *book->incidents);
+    assert_non_null(book->incidents);
+    for (size_t i = 0; i < count; i++) {
+        ky_incident *incident = &book->incidents[i];
+        char id[16];
+        snprintf(id, sizeof id, "%zu", i + 1);
+        incident->id = copy_text(id);
+        incident->main_cause = causes[i] ? copy_text(causes[i]) : NULL;
+        incident->occurred = NAN;
+        incident->damage_yen = NAN;
+        incident->effort_pm = NAN;
+    }
+    book->incident_count = count;
+}
+
+/* Find the next bar of the chart at or after `at`: its cause (from its
+ * title), its height, and where the search goes on. NULL when none is left. */
+static const char *next_bar(const char *at, char *cause, size_t cause_size, double *height)
+{
+    const char *bar = strstr(at, "<rect class=\"bar\"");
+    if (!bar)
+        return NULL;
+    const char *h = strstr(bar, " height=\"");
+    assert_non_null(h);
+    *height = strtod(h + 9, NULL);
+    const char *title = strstr(bar, "<title>");
+    assert_non_null(title);
+    title += 7;
+    const char *colon = strstr(title, ": ");
+    assert_non_null(colon);
+    size_t n = (size_t)(colon - title);
+    assert_true(n < cause_size);
+    memcpy(cause, title, n);
+    cause[n] = '\0';
+    return colon;
+}
+
+/* The chart is an SVG part that the manifest lists and a draw:image shows.
+ * It has one bar per cause, most frequent first, with heights in proportion
+ * to the counts, and a cumulative line. */
+static void test_report__pareto_chart(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_incidents(book);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *manifest = read_entry(zip, len, "META-INF/manifest.xml");
+    char *content = read_entry(zip, len, "content.xml");
+    char *svg = read_entry(zip, len, "Pictures/pareto.svg");
+
+    assert_non_null(strstr(manifest, "<manifest:file-entry manifest:full-path=\"Pictures/pareto.svg\""
+                                     " manifest:media-type=\"image/svg+xml\"/>"));
+    assert_in_order(content, (const char *const[]){
+        "xlink:href=\"#ParetoChart\"", "主な原因別の障害件数</text:a>",
+        "<text:bookmark text:name=\"Lesson1\"/>",
+        "<text:bookmark text:name=\"ParetoChart\"/>主な原因別の障害件数</text:h>",
+        "<draw:frame ", "<draw:image xlink:href=\"Pictures/pareto.svg\"",
+        "図　主な原因別の障害件数（パレート図）",
+        ">運用ミス</text:p>", ">3</text:p>", ">42.9 %</text:p>",
+        ">ソフトウェア障害</text:p>", ">2</text:p>", ">71.4 %</text:p>",
+        ">ハードウェア障害</text:p>", ">1</text:p>", ">85.7 %</text:p>",
+        ">（原因の記載なし）</text:p>", ">1</text:p>", ">100.0 %</text:p>",
+        "<text:bookmark text:name=\"LessonIndex\"/>",
+        NULL});
+
+    static const struct {
+        const char *cause;
+        double count;
+    } expected[] = {{"運用ミス", 3}, {"ソフトウェア障害", 2}, {"ハードウェア障害", 1},
+                    {"（原因の記載なし）", 1}};
+    const char *at = svg;
+    double unit = 0;
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        char cause[128];
+        double height;
+        at = next_bar(at, cause, sizeof cause, &height);
+        assert_non_null(at);
+        assert_string_equal(cause, expected[i].cause);
+        if (i == 0)
+            unit = height / expected[i].count;
+        assert_true(unit > 0);
+        assert_float_equal(height, unit * expected[i].count, 0.15);
+    }
+    assert_null(next_bar(at, (char[128]){0}, 128, &(double){0}));
+    assert_non_null(strstr(svg, "<polyline class=\"cumulative\""));
+    assert_non_null(strstr(svg, "font-family=\"&apos;Noto Sans CJK JP&apos;"));
+    assert_in_order(svg, (const char *const[]){">障害件数</text>", ">累積比率（%）</text>",
+                                               ">主な原因</text>", NULL});
+
+    free(svg);
+    free(content);
+    free(manifest);
+    free(zip);
+    ky_book_free(book);
+}
+
+/* The chart's axis titles follow the document's language. */
+static void test_report__pareto_english_labels(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    add_incidents(book);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_EN, &len);
+    char *svg = read_entry(zip, len, "Pictures/pareto.svg");
+
+    assert_in_order(svg, (const char *const[]){"<title>(no main cause given): 1</title>",
+                                               ">Incidents</text>", ">Cumulative share (%)</text>",
+                                               ">Main cause</text>", NULL});
+    assert_null(strstr(svg, "障害件数"));
+
+    free(svg);
+    free(zip);
+    ky_book_free(book);
+}
+
+/* A book without incidents gets no chart page and no picture. */
+static void test_report__no_pareto_without_incidents(void **state)
+{
+    fixture *f = *state;
+    ky_book *book = make_book(1);
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *manifest = read_entry(zip, len, "META-INF/manifest.xml");
+    char *content = read_entry(zip, len, "content.xml");
+
+    assert_null(strstr(manifest, "Pictures/"));
+    assert_null(strstr(content, "<draw:frame"));
+    assert_null(strstr(content, "ParetoChart"));
+
+    free(content);
+    free(manifest);
+    free(zip);
+    ky_book_free(book);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -940,6 +1337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__g7_sections_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__text_escaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__list_lead_in_paragraph, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__english_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__styles_declare_japanese_fonts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__meta, setup, teardown),
@@ -955,6 +1353,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__no_lessons_with_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__output_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__wrong_options_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__title_page_organization, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__organization_cleaned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__index_by_classification, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_index_without_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__inferred_values_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__generated_id_noted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__pareto_chart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__pareto_english_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_pareto_without_incidents, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
