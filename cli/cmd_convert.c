@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "cli/anonymize.h"
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "formats/ky_text.h"
 #include "kyokun/i18n.h"
@@ -25,11 +28,18 @@ typedef struct output_target {
     char *path;
 } output_target;
 
-/* An output file written in this run, and the input it was written for. */
+/* An output file planned in this run, and the input it is planned for. */
 typedef struct written_output {
     char *path;
     const char *input; /* an operand, which outlives the run */
 } written_output;
+
+/* The planned outputs of one book: the folder they go to and one target per output plugin. */
+typedef struct book_plan {
+    char *folder;           /* NULL for the current folder, or with -o FILE */
+    output_target *targets; /* format_count entries */
+    bool ready;             /* every target may be written */
+} book_plan;
 
 /* What the whole run shares. */
 typedef struct convert_run {
@@ -39,8 +49,13 @@ typedef struct convert_run {
     size_t format_count;
     bool folder_mode;          /* write BASE.NAME.EXT per book into `folder` */
     const char *folder;        /* NULL for the current folder */
-    written_output *written;   /* outputs of this run, to catch inputs sharing a base name */
+    written_output *written;   /* outputs planned in this run, to catch inputs sharing a base name */
     size_t written_count;
+    bool walked;               /* a folder operand was expanded, so outputs go to a folder */
+    cli_batch_list inputs;     /* the input files, folder operands expanded */
+    book_plan *plans;          /* one per book: per input, or one with --merge */
+    cli_batch_result *results; /* one per input */
+    ky_anonymizer *anonymizer; /* --anonymize, or NULL */
 } convert_run;
 
 /* Counts of a book before an input is added, to report what that input added. */
@@ -50,6 +65,7 @@ typedef struct book_counts {
     size_t risks;
     size_t lessons;
     size_t warnings;
+    size_t errors;
 } book_counts;
 
 static void print_help(FILE *out, const char *plugin_dir)
@@ -63,7 +79,18 @@ static void print_help(FILE *out, const char *plugin_dir)
               "and incidents. An input in which no table is recognised gets no outputs.\n"
               "\n"),
           out);
+    fputs(KY_("An INPUT that is a folder is searched recursively for files whose extension\n"
+              "an input format lists; hidden files and files named like kyokun outputs are\n"
+              "skipped, and the outputs go to subfolders of the output folder that mirror\n"
+              "the input folders. With several inputs or a folder, a progress line is shown\n"
+              "when standard error is a terminal, totals are printed at the end, and\n"
+              "kyokun-summary.csv (UTF-8 with a byte order mark) in the output folder lists\n"
+              "for each input its status, sheets, rows, mapped and skipped rows, lessons,\n"
+              "risks, incidents, warnings and errors (not with --merge).\n"
+              "\n"),
+          out);
     cli_print_input_formats(out, plugin_dir);
+    cli_print_classification_help(out, true, false);
     fputs(KY_("\n"
               "Output:\n"
               "  -o, --output PATH   a file, whose extension selects the format unless -t is\n"
@@ -79,22 +106,33 @@ static void print_help(FILE *out, const char *plugin_dir)
               "      --force         overwrite output files that exist; without it an\n"
               "                      existing file is left as it is and the input fails\n"
               "      --merge         read all inputs into one book and write one set of\n"
-              "                      outputs, named after the first input\n"
+              "                      outputs, named after the first input; ids used in two\n"
+              "                      inputs are reported and both records are kept\n"
               "      --lang LANG     language of the labels in the outputs: ja or en\n"
               "                      (default: taken from the locale, not from the input:\n"
               "                      ja when the first of LC_ALL, LC_MESSAGES and LANG\n"
               "                      that is set starts with \"ja\", else en)\n"
               "      --threshold N   risk value (A x B, 1-25) from which a risk needs a\n"
-              "                      response (default: 5)\n"
+              "                      response (default: 5 with --scale 3, 12 with --scale 5)\n"
+              "      --scale N       levels of A and B: 3 (1-3, the guide's scale) or 5\n"
+              "                      (1-5) (default: 3)\n"
               "      --output-encoding ENC  encoding of CSV outputs (stats): utf-8,\n"
               "                      utf-8-bom (UTF-8 that Excel recognises) or cp932 (for\n"
               "                      Excel on Japanese Windows; a character CP932 cannot\n"
               "                      represent is an error) (default: utf-8)\n"
+              "      --abc A,B       ABC cut-offs of the statistics in percent of the\n"
+              "                      cumulative share (default: 80,95)\n"
               "      --excel-safe    in CSV outputs (stats), put ' before text that starts\n"
               "                      with =, +, -, @ (half- or full-width), TAB or CR, so\n"
               "                      that Excel does not run it as a formula; numbers are\n"
               "                      not changed (default: on)\n"
               "      --no-excel-safe write such text unchanged\n"
+              "      --organization TEXT  organisation named on the lesson report's title\n"
+              "                      page (default: none)\n"
+              "      --reference-odt FILE  take the lesson report's styles (styles.xml) from\n"
+              "                      this ODF text document (.odt or .ott), so that its\n"
+              "                      fonts, headings and page layout apply (default: the\n"
+              "                      built-in styles)\n"
               "\n"
               "Input:\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
@@ -102,9 +140,28 @@ static void print_help(FILE *out, const char *plugin_dir)
               "                      BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis,\n"
               "                      ms932) or euc-jp, in any letter case (default: detected\n"
               "                      from the content)\n"
-              "  -m, --mapping FILE  column mapping file (not supported yet)\n"
-              "  -j, --jobs N        number of inputs to convert in parallel (accepted, but\n"
-              "                      inputs are converted one at a time for now)\n"
+              "  -m, --mapping FILE  apply the column choices of this mapping file (CSV,\n"
+              "                      written by `kyokun inspect --write-mapping`)\n"
+              "      --levels FILE   CSV of extra words read as levels A and B (word,level)\n"
+              "      --hours-per-day N  working hours in a person-day, for efforts in 時間\n"
+              "                      (default: 8)\n"
+              "      --days-per-month N  working days in a person-month, for efforts in 人日\n"
+              "                      (default: 20)\n"
+              "  -j, --jobs N        number of inputs to convert at the same time, each in\n"
+              "                      its own process (default: the number of online CPU\n"
+              "                      cores); no effect with --merge\n"
+              "\n"
+              "Anonymisation:\n"
+              "      --anonymize FILE  replace the names listed in FILE (CSV: name, kind, and\n"
+              "                      an optional placeholder; kind is company, product,\n"
+              "                      person or other) with placeholders such as A社, 製品A\n"
+              "                      and 担当者A (Company A, Product A, Person A with --lang\n"
+              "                      en) in every field and output\n"
+              "      --anonymize auto  replace e-mail addresses, phone numbers, IP addresses\n"
+              "                      and names followed by 様, さん, 氏 or 殿 as well; give\n"
+              "                      --anonymize twice to use a names list too\n"
+              "      --anonymize-map FILE  write each real name and its placeholder to FILE\n"
+              "                      (CSV, readable by you only); the outputs never contain it\n"
               "\n"
               "General:\n"
               "      --plugin-dir DIR  load plugins from DIR before the other plugin folders\n"
@@ -187,7 +244,7 @@ static char *folder_output_path(const char *folder, const char *base, const ky_p
     return ky_buf_take(&path);
 }
 
-/* Return the input that an output of this run was written for, or NULL when none was. */
+/* Return the input that an output of this run is planned for, or NULL when none is. */
 static const char *written_for(const convert_run *run, const char *path)
 {
     for (size_t i = 0; i < run->written_count; i++)
@@ -283,7 +340,7 @@ static int plan_outputs(convert_run *run, size_t book_count)
     } else {
         size_t len = strlen(output);
         run->folder_mode = (len > 0 && output[len - 1] == '/') || is_folder(output)
-                        || book_count > 1;
+                        || book_count > 1 || run->walked;
         run->folder = output;
     }
 
@@ -323,10 +380,11 @@ static int plan_outputs(convert_run *run, size_t book_count)
 }
 
 /* Fill the output paths of a book named `base`, read from `input` (the first
- * input with --merge). Returns false, after printing why, when one of them
- * cannot be written. */
+ * input with --merge), in `folder` (in folder mode). Returns false, after
+ * printing why, when one of them cannot be written. Otherwise the paths are
+ * remembered, so that a later input whose outputs would overwrite them fails. */
 static bool plan_targets(convert_run *run, const char *input, const char *base,
-                         output_target *targets)
+                         const char *folder, output_target *targets)
 {
     const cli_report *report = &run->session->report;
     bool ok = true;
@@ -335,7 +393,7 @@ static bool plan_targets(convert_run *run, const char *input, const char *base,
     for (size_t i = 0; i < run->format_count; i++) {
         targets[i].plugin = run->formats[i];
         targets[i].path = run->folder_mode
-                        ? folder_output_path(run->folder, base, run->formats[i])
+                        ? folder_output_path(folder, base, run->formats[i])
                         : ky_strdup(run->options->output);
         if (!targets[i].path) {
             cli_report_message(report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
@@ -368,6 +426,8 @@ static bool plan_targets(convert_run *run, const char *input, const char *base,
                            KY_("%s was not converted: its outputs would overwrite those of %s. "
                                "Give each input its own -o folder, or rename one of them"),
                            input, earlier_input);
+    for (size_t i = 0; ok && i < run->format_count; i++)
+        remember_written(run, targets[i].path, input);
     return ok;
 }
 
@@ -383,33 +443,46 @@ static book_counts count_book(const ky_book *book, const ky_ctx *ctx)
         .risks = book->risk_count,
         .lessons = book->lesson_count,
         .warnings = ky_ctx_count(ctx, KY_SEV_WARNING),
+        .errors = ky_ctx_count(ctx, KY_SEV_ERROR),
     };
+}
+
+/* Add what one input added to the book since `before` to `counts`. */
+static void count_added(const convert_run *run, const ky_book *book, const book_counts *before,
+                        cli_batch_counts *counts)
+{
+    for (size_t i = before->sheets; i < book->sheet_count; i++) {
+        const ky_sheet_report *sheet = &book->sheets[i];
+        counts->rows += sheet->rows_total;
+        counts->mapped += sheet->rows_mapped;
+        counts->skipped += sheet->skipped.blank + sheet->skipped.title + sheet->skipped.header
+                         + sheet->skipped.note + sheet->skipped.unreadable;
+    }
+    for (size_t i = before->risks; i < book->risk_count; i++)
+        counts->need_response += book->risks[i].needs_response ? 1 : 0;
+    book_counts after = count_book(book, run->session->ctx);
+    counts->sheets += after.sheets - before->sheets;
+    counts->lessons += after.lessons - before->lessons;
+    counts->risks += after.risks - before->risks;
+    counts->incidents += after.incidents - before->incidents;
+    counts->warnings += after.warnings - before->warnings;
+    counts->errors += after.errors - before->errors;
 }
 
 /* Print "FILE: N sheets, R rows: M mapped, S skipped; L lessons, K risks (X need a
  * response), I incidents; W warnings" for what one input added to the book. */
-static void print_summary(const convert_run *run, const char *path, const ky_book *book,
-                          const book_counts *before)
+static void print_summary(const convert_run *run, const char *path, const cli_batch_counts *counts)
 {
-    size_t rows = 0, mapped = 0, skipped = 0;
-    for (size_t i = before->sheets; i < book->sheet_count; i++) {
-        const ky_sheet_report *sheet = &book->sheets[i];
-        rows += sheet->rows_total;
-        mapped += sheet->rows_mapped;
-        skipped += sheet->skipped.blank + sheet->skipped.title + sheet->skipped.header
-                 + sheet->skipped.note + sheet->skipped.unreadable;
-    }
-    size_t need_response = 0;
-    for (size_t i = before->risks; i < book->risk_count; i++)
-        need_response += book->risks[i].needs_response ? 1 : 0;
-    book_counts after = count_book(book, run->session->ctx);
-
     /* Each count is formatted with its own plural form before the line is put together. */
-    size_t sheets = after.sheets - before->sheets;
-    size_t lessons = after.lessons - before->lessons;
-    size_t risks = after.risks - before->risks;
-    size_t incidents = after.incidents - before->incidents;
-    size_t warnings = after.warnings - before->warnings;
+    size_t sheets = counts->sheets;
+    size_t rows = counts->rows;
+    size_t mapped = counts->mapped;
+    size_t skipped = counts->skipped;
+    size_t lessons = counts->lessons;
+    size_t risks = counts->risks;
+    size_t need_response = counts->need_response;
+    size_t incidents = counts->incidents;
+    size_t warnings = counts->warnings;
     char sheets_text[64], rows_text[64], mapped_text[64], skipped_text[64];
     char lessons_text[64], risks_text[64], response_text[96], incidents_text[64];
     char warnings_text[64];
@@ -449,7 +522,7 @@ static void print_summary(const convert_run *run, const char *path, const ky_boo
  * Report an error when nothing in the book became a record, because the
  * outputs would then be empty files. Returns true when the book has records.
  */
-static bool check_has_records(const convert_run *run, const ky_book *book, char **inputs,
+static bool check_has_records(const convert_run *run, const ky_book *book, char *const *inputs,
                               int input_count)
 {
     if (book->incident_count + book->risk_count + book->lesson_count + book->why_count
@@ -467,107 +540,361 @@ static bool check_has_records(const convert_run *run, const ky_book *book, char 
     return false;
 }
 
-/* Write every target of a book. Returns false when one failed. */
-static bool write_outputs(convert_run *run, const ky_book *book, const char *input,
-                          const output_target *targets)
+/* Write every target of a book. Returns the number of targets that failed. */
+static size_t write_outputs(convert_run *run, const ky_book *book, const output_target *targets)
 {
     cli_session *session = run->session;
-    bool ok = true;
+    size_t failed = 0;
     for (size_t i = 0; i < run->format_count; i++) {
         ky_write_options write_options;
         ky_write_options_init(&write_options);
         write_options.lang = run->options->lang;
         write_options.output_encoding = run->options->output_encoding;
+        write_options.abc_a = run->options->abc_a;
+        write_options.abc_b = run->options->abc_b;
         write_options.excel_safe = run->options->excel_safe;
+        write_options.organization = run->options->organization;
+        write_options.reference_odt = run->options->reference_odt;
         int status = ky_registry_write(session->ctx, targets[i].plugin, book, &write_options,
                                        targets[i].path);
         if (status < 0) {
             cli_report_error(&session->report, session->ctx, status, targets[i].path);
-            ok = false;
+            failed++;
             continue;
         }
-        remember_written(run, targets[i].path, input);
         if (!run->options->quiet) {
             fprintf(session->report.stream, KY_("wrote %s"), targets[i].path);
             fputc('\n', session->report.stream);
         }
     }
-    return ok;
+    return failed;
 }
 
-/* Convert the inputs of one book: all inputs with --merge, else one. Returns true on success. */
-static bool convert_book(convert_run *run, char **inputs, int input_count)
+/* Read one input into the book and count what it added. Returns false when it cannot be read. */
+static bool read_input(convert_run *run, ky_book *book, const char *path,
+                       const ky_read_options *read_options, const ky_map_options *map_options,
+                       cli_batch_result *result)
+{
+    cli_session *session = run->session;
+    ky_source source = {.path = path};
+    book_counts before = count_book(book, session->ctx);
+    const char *format = NULL;
+    int status = cli_session_choose_input(session, &source, run->options->from, &format);
+    if (status == 0)
+        status = ky_book_add_file(session->ctx, session->reg, book, &source, format, read_options,
+                                  map_options);
+    if (status < 0) {
+        cli_report_error(&session->report, session->ctx, status, path);
+        result->counts.errors += 1 + ky_ctx_count(session->ctx, KY_SEV_ERROR) - before.errors;
+        return false;
+    }
+    count_added(run, book, &before, &result->counts);
+    if (!run->options->quiet)
+        print_summary(run, path, &result->counts);
+    return true;
+}
+
+/*
+ * Convert the inputs of one book, all inputs with --merge, else one, into the
+ * outputs planned in `plan`, and fill one result per input. Errors that
+ * concern the whole book are counted on the first input. Returns true on
+ * success.
+ */
+static bool convert_book(convert_run *run, char *const *inputs, size_t input_count,
+                         const book_plan *plan, cli_batch_result *results)
 {
     cli_session *session = run->session;
     const cli_options *options = run->options;
     bool ok = true;
-    int inputs_read = 0;
-    ky_book *book = NULL;
+    size_t inputs_read = 0;
 
+    ky_book *book = ky_book_new();
     char *base = base_name(inputs[0]);
-    output_target *targets = calloc(run->format_count, sizeof *targets);
-    if (!base || !targets) {
+    if (!book || !base || !(book->title = ky_strdup(base))) {
         cli_report_message(&session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
-        ok = false;
-        goto cleanup;
-    }
-
-    /* Check the targets before reading, so that a refused overwrite costs nothing. */
-    if (!plan_targets(run, inputs[0], base, targets)) {
-        ok = false;
-        goto cleanup;
-    }
-
-    book = ky_book_new();
-    if (!book || !(book->title = ky_strdup(base))) {
-        cli_report_message(&session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        results[0].counts.errors++;
         ok = false;
         goto cleanup;
     }
     book->threshold = options->threshold;
+    book->scale = options->scale;
 
     ky_read_options read_options;
     ky_read_options_init(&read_options);
     read_options.encoding = options->encoding;
+    /* The mapping files were loaded before the inputs, so this cannot fail here. */
     ky_map_options map_options;
-    ky_map_options_init(&map_options);
-    map_options.threshold = options->threshold;
+    cli_session_map_options(session, options, &map_options);
 
     /* Read each input. One that fails is reported, and the others go on. */
-    for (int i = 0; i < input_count; i++) {
-        ky_source source = {.path = inputs[i]};
-        book_counts before = count_book(book, session->ctx);
-        const char *format = NULL;
-        int status = cli_session_choose_input(session, &source, options->from, &format);
-        if (status == 0)
-            status = ky_book_add_file(session->ctx, session->reg, book, &source, format,
-                                      &read_options, &map_options);
-        if (status < 0) {
-            cli_report_error(&session->report, session->ctx, status, inputs[i]);
-            ok = false;
-            continue;
-        }
-        inputs_read++;
-        if (!options->quiet)
-            print_summary(run, inputs[i], book, &before);
+    bool *read_ok = calloc(input_count, sizeof *read_ok);
+    for (size_t i = 0; read_ok && i < input_count; i++) {
+        read_ok[i] = read_input(run, book, inputs[i], &read_options, &map_options, &results[i]);
+        inputs_read += read_ok[i] ? 1 : 0;
     }
+    if (!read_ok || inputs_read < input_count)
+        ok = false;
     if (inputs_read == 0)
-        goto cleanup;
+        goto done_reading;
 
-    if (!check_has_records(run, book, inputs, input_count)) {
+    if (!check_has_records(run, book, inputs, (int)input_count)) {
+        results[0].counts.errors++;
         ok = false;
-        goto cleanup;
+        goto done_reading;
     }
-    if (!write_outputs(run, book, inputs[0], targets))
+
+    /*
+     * The book is complete: every input is read and mapped, and nothing is
+     * written yet. Steps that work on the whole book (classification,
+     * anonymisation) go here, one call each, before the outputs.
+     */
+    if (!cli_classify_book(session, book, options, true)) {
+        results[0].counts.errors++;
+        ok = false;
+        goto done_reading;
+    }
+    int anonymized = run->anonymizer ? ky_anonymize_book(session->ctx, run->anonymizer, book) : 0;
+    if (anonymized < 0) {
+        cli_report_error(&session->report, session->ctx, anonymized, inputs[0]);
+        results[0].counts.errors++;
+        ok = false;
+        goto done_reading;
+    }
+
+    if (plan->folder && !make_folders(plan->folder)) {
+        ky_loc loc = {.file = plan->folder};
+        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
+                           KY_("cannot create the output folder: %s"), strerror(errno));
+        results[0].counts.errors++;
+        ok = false;
+        goto done_reading;
+    }
+    size_t write_failures = write_outputs(run, book, plan->targets);
+    results[0].counts.errors += write_failures;
+    for (size_t i = 0; i < input_count; i++)
+        results[i].converted = read_ok[i] && write_failures == 0;
+    if (write_failures > 0)
         ok = false;
 
+done_reading:
+    free(read_ok);
 cleanup:
-    for (size_t i = 0; targets && i < run->format_count; i++)
-        free(targets[i].path);
-    free(targets);
     free(base);
     ky_book_free(book);
     return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Planning and running the books                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Return the output folder of an input below the run's folder (caller frees), or NULL
+ * for the current folder. Sets *ok to false when out of memory. */
+static char *book_folder(const convert_run *run, const char *subfolder, bool *ok)
+{
+    if (!subfolder[0])
+        return run->folder ? ky_strdup(run->folder) : NULL;
+    ky_buf folder = {0};
+    int status = 0;
+    if (run->folder) {
+        size_t len = strlen(run->folder);
+        status = ky_buf_puts(&folder, run->folder);
+        if (status == 0 && len > 0 && run->folder[len - 1] != '/')
+            status = ky_buf_putc(&folder, '/');
+    }
+    if (status == 0)
+        status = ky_buf_puts(&folder, subfolder);
+    if (status != 0) {
+        *ok = false;
+        ky_buf_free(&folder);
+        return NULL;
+    }
+    return ky_buf_take(&folder);
+}
+
+/* Plan the outputs of book `index`, named after `input`. Returns plan->ready. */
+static bool plan_book(convert_run *run, size_t index, const cli_batch_input *input)
+{
+    book_plan *plan = &run->plans[index];
+    bool ok = true;
+    char *base = base_name(input->path);
+    plan->targets = calloc(run->format_count, sizeof *plan->targets);
+    if (run->folder_mode)
+        plan->folder = book_folder(run, input->subfolder, &ok);
+    if (!base || !plan->targets || !ok) {
+        cli_report_message(&run->session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        free(base);
+        return false;
+    }
+    plan->ready = plan_targets(run, input->path, base, plan->folder, plan->targets);
+    free(base);
+    return plan->ready;
+}
+
+static void free_plans(convert_run *run, size_t count)
+{
+    for (size_t i = 0; run->plans && i < count; i++) {
+        for (size_t k = 0; run->plans[i].targets && k < run->format_count; k++)
+            free(run->plans[i].targets[k].path);
+        free(run->plans[i].targets);
+        free(run->plans[i].folder);
+    }
+    free(run->plans);
+    run->plans = NULL;
+}
+
+/* A cli_batch_task_fn: convert input `index` alone, in a worker process. */
+static bool convert_task(void *payload, size_t index, cli_batch_result *result)
+{
+    convert_run *run = payload;
+    return convert_book(run, &run->inputs.items[index].path, 1, &run->plans[index], result);
+}
+
+/* Return the path of the summary CSV in the run's output folder (caller frees), or NULL
+ * after reporting why it cannot be written. */
+static char *plan_summary(const convert_run *run)
+{
+    ky_buf path = {0};
+    int status = 0;
+    if (run->folder) {
+        size_t len = strlen(run->folder);
+        status = ky_buf_puts(&path, run->folder);
+        if (status == 0 && len > 0 && run->folder[len - 1] != '/')
+            status = ky_buf_putc(&path, '/');
+    }
+    if (status == 0)
+        status = ky_buf_puts(&path, CLI_BATCH_SUMMARY_NAME);
+    if (status != 0) {
+        cli_report_message(&run->session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        ky_buf_free(&path);
+        return NULL;
+    }
+    struct stat st;
+    if (stat(path.data, &st) == 0 && !run->options->force) {
+        ky_loc loc = {.file = path.data};
+        cli_report_message(&run->session->report, KY_SEV_ERROR, &loc, "%s",
+                           KY_("the file exists; use --force to overwrite it"));
+        ky_buf_free(&path);
+        return NULL;
+    }
+    return ky_buf_take(&path);
+}
+
+/* Write the summary CSV. Returns false, after reporting why, when it cannot be written. */
+static bool write_summary(const convert_run *run, const char *path)
+{
+    const cli_report *report = &run->session->report;
+    if (cli_batch_write_summary(path, &run->inputs, run->results) != 0) {
+        ky_loc loc = {.file = path};
+        cli_report_message(report, KY_SEV_ERROR, &loc, KY_("cannot write the summary: %s"),
+                           strerror(errno));
+        return false;
+    }
+    if (!run->options->quiet) {
+        fprintf(report->stream, KY_("wrote %s"), path);
+        fputc('\n', report->stream);
+    }
+    return true;
+}
+
+/* Convert each input into its own book, in worker processes. Returns a CLI_EXIT_* status. */
+static int convert_each(convert_run *run, bool batch)
+{
+    const cli_options *options = run->options;
+    size_t count = run->inputs.count;
+    int status = CLI_EXIT_OK;
+
+    /* Plan every input in list order before any worker starts, so that which
+     * of two inputs with the same output names is converted does not depend on -j. */
+    for (size_t i = 0; i < count; i++) {
+        run->results[i].started = plan_book(run, i, &run->inputs.items[i]);
+        if (!run->results[i].started) {
+            run->results[i].counts.errors++;
+            status = CLI_EXIT_FAILURE;
+        }
+    }
+    char *summary_path = NULL;
+    if (batch && !(summary_path = plan_summary(run)))
+        status = CLI_EXIT_FAILURE;
+
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cli_batch_settings settings = {
+        .jobs = options->jobs > 0 ? options->jobs : (cores > 0 ? (int)cores : 1),
+        .progress = batch && !options->quiet && isatty(STDERR_FILENO),
+        .report = &run->session->report,
+        .inputs = &run->inputs,
+    };
+    if (cli_batch_run(&settings, convert_task, run, run->results) > 0)
+        status = CLI_EXIT_FAILURE;
+
+    if (batch && !options->quiet)
+        cli_batch_print_totals(run->session->report.stream, run->results, count);
+    if (summary_path && !write_summary(run, summary_path))
+        status = CLI_EXIT_FAILURE;
+    free(summary_path);
+    return status;
+}
+
+/* Convert all inputs into one book, in this process. Returns a CLI_EXIT_* status. */
+static int convert_merged(convert_run *run, bool batch)
+{
+    size_t count = run->inputs.count;
+    char **paths = calloc(count, sizeof *paths);
+    if (!paths) {
+        cli_report_message(&run->session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        return CLI_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < count; i++)
+        paths[i] = run->inputs.items[i].path;
+
+    /* The one book goes straight into the output folder, whatever folder its first input is in. */
+    cli_batch_input first = {.path = run->inputs.items[0].path, .subfolder = ""};
+    int status = CLI_EXIT_OK;
+    if (plan_book(run, 0, &first)) {
+        for (size_t i = 0; i < count; i++)
+            run->results[i].started = true;
+        if (!convert_book(run, paths, count, &run->plans[0], run->results))
+            status = CLI_EXIT_FAILURE;
+    } else {
+        status = CLI_EXIT_FAILURE;
+    }
+    if (batch && !run->options->quiet)
+        cli_batch_print_totals(run->session->report.stream, run->results, count);
+    free(paths);
+    return status;
+}
+
+/* Expand the operands, plan the outputs and convert. Returns a CLI_EXIT_* status. */
+static int run_convert(convert_run *run)
+{
+    const cli_options *options = run->options;
+    int status = cli_batch_collect(run->session, options->from, options->operands,
+                                   options->operand_count, options->output, &run->inputs);
+    run->walked = run->inputs.walked;
+    size_t count = run->inputs.count;
+    if (count == 0)
+        return CLI_EXIT_FAILURE;
+
+    /* A batch is several files or a folder: it gets totals, and without --merge a summary CSV. */
+    bool batch = count > 1 || run->walked;
+    int planned = plan_outputs(run, options->merge ? 1 : count);
+    if (planned != CLI_EXIT_OK)
+        return planned;
+
+    size_t book_count = options->merge ? 1 : count;
+    run->plans = calloc(book_count, sizeof *run->plans);
+    run->results = calloc(count, sizeof *run->results);
+    if (!run->plans || !run->results) {
+        cli_report_message(&run->session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        status = CLI_EXIT_FAILURE;
+    } else {
+        int converted = options->merge ? convert_merged(run, batch) : convert_each(run, batch);
+        if (converted != CLI_EXIT_OK)
+            status = converted;
+    }
+    free_plans(run, book_count);
+    free(run->results);
+    return status;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -579,11 +906,6 @@ static int check_options(const cli_options *options)
 {
     if (options->operand_count == 0) {
         cli_usage_error(stderr, "convert", "%s", KY_("an input file is needed"));
-        return CLI_EXIT_USAGE;
-    }
-    if (options->mapping) {
-        cli_usage_error(stderr, "convert", KY_("mapping files (-m %s) are not supported yet"),
-                        options->mapping);
         return CLI_EXIT_USAGE;
     }
     if (options->output && !options->output[0]) {
@@ -598,13 +920,17 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
     cli_options options = *globals;
     options.formats = NULL;
     options.format_count = 0;
-    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW(CLI_OPT_TO)
+    uint64_t allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW(CLI_OPT_TO)
                      | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
                      | CLI_ALLOW(CLI_OPT_MAPPING) | CLI_ALLOW(CLI_OPT_THRESHOLD)
-                     | CLI_ALLOW(CLI_OPT_LANG) | CLI_ALLOW(CLI_OPT_JOBS)
+                     | CLI_ALLOW(CLI_OPT_SCALE) | CLI_ALLOW(CLI_OPT_LANG) | CLI_ALLOW(CLI_OPT_JOBS)
                      | CLI_ALLOW(CLI_OPT_MERGE) | CLI_ALLOW(CLI_OPT_FORCE)
-                     | CLI_ALLOW(CLI_OPT_OUTPUT_ENCODING) | CLI_ALLOW(CLI_OPT_EXCEL_SAFE)
-                     | CLI_ALLOW(CLI_OPT_NO_EXCEL_SAFE);
+                     | CLI_ALLOW(CLI_OPT_OUTPUT_ENCODING) | CLI_ALLOW(CLI_OPT_ABC) | CLI_ALLOW(CLI_OPT_EXCEL_SAFE)
+                     | CLI_ALLOW(CLI_OPT_NO_EXCEL_SAFE) | CLI_ALLOW(CLI_OPT_ORGANIZATION)
+                     | CLI_ALLOW(CLI_OPT_REFERENCE_ODT) | CLI_ALLOW(CLI_OPT_LEVELS)
+                     | CLI_ALLOW(CLI_OPT_HOURS_PER_DAY) | CLI_ALLOW(CLI_OPT_DAYS_PER_MONTH)
+                     | CLI_ALLOW(CLI_OPT_DICTIONARY) | CLI_ALLOW(CLI_OPT_ID_PREFIX)
+                     | CLI_ALLOW(CLI_OPT_ANONYMIZE) | CLI_ALLOW(CLI_OPT_ANONYMIZE_MAP);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "convert", stderr);
     if (status != CLI_EXIT_OK)
         goto done;
@@ -613,6 +939,8 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
         goto done;
     }
     status = check_options(&options);
+    if (status == CLI_EXIT_OK)
+        status = cli_anonymize_check(&options, "convert");
     if (status != CLI_EXIT_OK)
         goto done;
 
@@ -622,26 +950,28 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
         goto done;
 
     convert_run run = {.session = &session, .options = &options};
-    size_t book_count = options.merge ? 1 : (size_t)options.operand_count;
     status = cli_session_check_input(&session, options.from, "convert");
+    /* Load the -m and --levels files once, before any input is read. */
+    ky_map_options map_options;
     if (status == CLI_EXIT_OK)
-        status = plan_outputs(&run, book_count);
-
-    if (status == CLI_EXIT_OK) {
-        /* TODO: run -j inputs in parallel with one context per thread. For now they run in turn. */
-        if (options.jobs > 1)
-            cli_report_message(&session.report, KY_SEV_INFO, NULL, "%s",
-                               KY_("-j is accepted but inputs are converted one at a time"));
-        if (options.merge) {
-            if (!convert_book(&run, options.operands, options.operand_count))
-                status = CLI_EXIT_FAILURE;
-        } else {
-            for (int i = 0; i < options.operand_count; i++)
-                if (!convert_book(&run, &options.operands[i], 1))
-                    status = CLI_EXIT_FAILURE;
+        status = cli_session_map_options(&session, &options, &map_options);
+    if (status == CLI_EXIT_OK)
+        status = cli_session_load_dictionary(&session, &options);
+    if (status == CLI_EXIT_OK)
+        status = cli_anonymize_open(&session, &options, false, &run.anonymizer);
+    if (status == CLI_EXIT_OK)
+        status = run_convert(&run);
+    /* The map covers the inputs that were converted, also when others failed. */
+    if (status != CLI_EXIT_USAGE && run.anonymizer && options.anonymize_map) {
+        int written = ky_anonymizer_write_map(session.ctx, run.anonymizer, options.anonymize_map);
+        if (written < 0) {
+            cli_report_error(&session.report, session.ctx, written, options.anonymize_map);
+            status = CLI_EXIT_FAILURE;
         }
     }
+    ky_anonymizer_free(run.anonymizer);
 
+    cli_batch_list_free(&run.inputs);
     for (size_t i = 0; i < run.written_count; i++)
         free(run.written[i].path);
     free(run.written);

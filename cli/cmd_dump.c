@@ -359,7 +359,7 @@ int cli_cmd_dump(int argc, char **argv, const cli_options *globals)
     cli_options options = *globals;
     options.formats = NULL;
     options.format_count = 0;
-    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_SHEET) | CLI_ALLOW(CLI_OPT_FROM)
+    uint64_t allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_SHEET) | CLI_ALLOW(CLI_OPT_FROM)
                      | CLI_ALLOW(CLI_OPT_ENCODING);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "dump", stderr);
     if (status != CLI_EXIT_OK)

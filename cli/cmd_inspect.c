@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/inspect_tables.h"
 #include "kyokun/i18n.h"
 #include "kyokun/mapping.h"
+#include "kyokun/mapping_file.h"
 
 /* Name and visibility of each sheet, collected by a read that skips all rows. */
 typedef struct sheet_list {
@@ -36,11 +38,23 @@ static void print_help(FILE *out)
               "                      from the content)\n"
               "      --threshold N   risk value (A x B, 1-25) from which a risk needs a\n"
               "                      response (default: 5)\n"
+              "  -m, --mapping FILE  apply the column choices of this mapping file (CSV)\n"
+              "      --write-mapping FILE  write the mapping chosen for INPUT (one input) as\n"
+              "                      a CSV file to edit in Excel and give to -m\n"
+              "      --levels FILE   CSV of extra words read as levels A and B (word,level)\n"
+              "      --hours-per-day N  working hours in a person-day, for efforts in 時間\n"
+              "                      (default: 8)\n"
+              "      --days-per-month N  working days in a person-month, for efforts in 人日\n"
+              "                      (default: 20)\n"
+              "      --format FORMAT  print the tables as text (default) or csv: one record\n"
+              "                      per table with its rows and row counts, for scripts\n"
               "      --plugin-dir DIR  load plugins from DIR before the other plugin folders\n"
               "  -q, --quiet         print errors only\n"
               "  -v, --verbose       also print what kyokun decided; twice for debug detail\n"
+              "                      (the text also lists status-table events and why-why trees)\n"
               "  -h, --help          print this help and exit\n"),
           out);
+    cli_print_classification_help(out, true, true);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -187,6 +201,12 @@ static void print_counts(FILE *out, const cli_session *session, const ky_sheet_r
             sheet->rows_total, sheet->rows_mapped, skipped_total, skipped->blank, skipped->title,
             skipped->header, skipped->note, skipped->unreadable);
     fputc('\n', out);
+    if (sheet->totals > 0) {
+        fputs("    ", out);
+        fprintf(out, KY_("totals rows: %zu (合計, 小計: counted as notes, not records)"),
+                sheet->totals);
+        fputc('\n', out);
+    }
 
     if (sheet->rows_mapped + skipped_total != sheet->rows_total) {
         ky_loc loc = {.file = sheet->file, .sheet = sheet->sheet};
@@ -197,19 +217,32 @@ static void print_counts(FILE *out, const cli_session *session, const ky_sheet_r
     }
 }
 
-static void print_sheet(FILE *out, const cli_session *session, const ky_sheet_report *sheet,
-                        const sheet_list *list)
+/*
+ * Print table `index` of the book's reports; the sheet's line comes before
+ * its first table. With `records`, also print its events or why-why tree.
+ */
+static void print_sheet(FILE *out, const cli_session *session, const ky_book *book, size_t index,
+                        const sheet_list *list, bool records)
 {
+    const ky_sheet_report *sheet = &book->sheets[index];
+    size_t tables = cli_inspect_tables_on_sheet(book, index);
     const char *name = sheet->sheet ? sheet->sheet : "";
     const char *visibility = sheet_visibility(list, sheet->sheet);
-    fputs("  ", out);
-    if (visibility)
-        fprintf(out, KY_("sheet %s (%s)"), name, visibility);
-    else
-        fprintf(out, KY_("sheet %s"), name);
-    fputc('\n', out);
+    if (sheet->table <= 1) {
+        fputs("  ", out);
+        if (visibility)
+            fprintf(out, KY_("sheet %s (%s)"), name, visibility);
+        else
+            fprintf(out, KY_("sheet %s"), name);
+        fputc('\n', out);
+    }
 
     fputs("    ", out);
+    if (tables > 1) {
+        fprintf(out, KY_("table %u of %zu, rows %u-%u"), (unsigned)sheet->table, tables,
+                (unsigned)sheet->first_row, (unsigned)sheet->last_row);
+        fputs("\n    ", out);
+    }
     if (sheet->kind == KY_TABLE_UNKNOWN)
         fputs(KY_("table: none recognised"), out);
     else
@@ -229,6 +262,8 @@ static void print_sheet(FILE *out, const cli_session *session, const ky_sheet_re
 
     print_columns(out, sheet);
     print_counts(out, session, sheet);
+    if (records)
+        cli_inspect_print_records(out, book, sheet);
     if (sheet->reason && sheet->reason[0]) {
         fputs("    ", out);
         fprintf(out, KY_("reason: %s"), sheet->reason);
@@ -249,8 +284,10 @@ static int inspect_file(cli_session *session, const char *path, const cli_option
     ky_read_options_init(&read_options);
     read_options.encoding = options->encoding;
     ky_map_options map_options;
-    ky_map_options_init(&map_options);
-    map_options.threshold = options->threshold;
+    if (cli_session_map_options(session, options, &map_options) != CLI_EXIT_OK) {
+        ky_book_free(book);
+        return CLI_EXIT_FAILURE;
+    }
     book->threshold = options->threshold;
 
     const char *format = NULL;
@@ -263,6 +300,10 @@ static int inspect_file(cli_session *session, const char *path, const cli_option
         ky_book_free(book);
         return CLI_EXIT_FAILURE;
     }
+    if (!cli_classify_book(session, book, options, true)) {
+        ky_book_free(book);
+        return CLI_EXIT_FAILURE;
+    }
 
     /* Visibility is not part of the sheet reports, so a second read lists it
      * (cheap: every sheet is skipped). Without it, sheets print without one. */
@@ -271,15 +312,40 @@ static int inspect_file(cli_session *session, const char *path, const cli_option
                          &list) < 0)
         ky_error_clear(session->ctx);
 
-    printf("%s\n", path);
-    if (book->sheet_count == 0)
-        printf("  %s\n", KY_("no sheets"));
-    for (size_t i = 0; i < book->sheet_count; i++)
-        print_sheet(stdout, session, &book->sheets[i], &list);
+    if (options->findings_format == CLI_FINDINGS_CSV) {
+        cli_inspect_print_csv(stdout, book);
+    } else {
+        printf("%s\n", path);
+        if (book->sheet_count == 0)
+            printf("  %s\n", KY_("no sheets"));
+        for (size_t i = 0; i < book->sheet_count; i++)
+            print_sheet(stdout, session, book, i, &list, options->verbose > 0);
+    }
 
     sheet_list_free(&list);
+    int exit_status = CLI_EXIT_OK;
+    if (options->explain && !cli_print_explanation(stdout, book, options->explain)) {
+        ky_loc loc = {.file = path};
+        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
+                           KY_("no lesson has the id \"%s\"; run 'kyokun inspect -v' to see "
+                               "the lessons and their ids"),
+                           options->explain);
+        exit_status = CLI_EXIT_FAILURE;
+    }
+    if (options->write_mapping) {
+        status = ky_mapping_file_write(session->ctx, book, options->write_mapping);
+        if (status < 0) {
+            cli_report_error(&session->report, session->ctx, status, options->write_mapping);
+            exit_status = CLI_EXIT_FAILURE;
+        } else {
+            ky_loc loc = {.file = options->write_mapping};
+            cli_report_message(&session->report, KY_SEV_INFO, &loc, "%s",
+                               KY_("mapping file written: edit its field column and give it "
+                                   "to convert with -m"));
+        }
+    }
     ky_book_free(book);
-    return CLI_EXIT_OK;
+    return exit_status;
 }
 
 int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
@@ -287,8 +353,12 @@ int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
     cli_options options = *globals;
     options.formats = NULL;
     options.format_count = 0;
-    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
-                     | CLI_ALLOW(CLI_OPT_THRESHOLD);
+    uint64_t allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
+                     | CLI_ALLOW(CLI_OPT_THRESHOLD) | CLI_ALLOW(CLI_OPT_MAPPING)
+                     | CLI_ALLOW(CLI_OPT_WRITE_MAPPING) | CLI_ALLOW(CLI_OPT_LEVELS)
+                     | CLI_ALLOW(CLI_OPT_HOURS_PER_DAY) | CLI_ALLOW(CLI_OPT_DAYS_PER_MONTH)
+                     | CLI_ALLOW(CLI_OPT_FORMAT) | CLI_ALLOW(CLI_OPT_DICTIONARY)
+                     | CLI_ALLOW(CLI_OPT_ID_PREFIX) | CLI_ALLOW(CLI_OPT_EXPLAIN);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "inspect", stderr);
     if (status != CLI_EXIT_OK)
         goto done;
@@ -301,15 +371,30 @@ int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
         status = CLI_EXIT_USAGE;
         goto done;
     }
+    if (options.write_mapping && options.operand_count > 1) {
+        cli_usage_error(stderr, "inspect", "%s",
+                        KY_("--write-mapping takes one input, because the mapping file it "
+                            "writes applies to every input with the same sheets and headers"));
+        status = CLI_EXIT_USAGE;
+        goto done;
+    }
 
     cli_session session;
     status = cli_session_open(&session, &options);
     if (status != CLI_EXIT_OK)
         goto done;
     status = cli_session_check_input(&session, options.from, "inspect");
+    if (status == CLI_EXIT_OK)
+        status = cli_session_load_dictionary(&session, &options);
+    /* Load the -m and --levels files once, so that an error in them is printed once. */
+    ky_map_options map_options;
+    if (status == CLI_EXIT_OK)
+        status = cli_session_map_options(&session, &options, &map_options);
     bool inputs_ok = status == CLI_EXIT_OK;
+    if (inputs_ok && options.findings_format == CLI_FINDINGS_CSV)
+        cli_inspect_print_csv_header(stdout);
     for (int i = 0; inputs_ok && i < options.operand_count; i++) {
-        if (i > 0)
+        if (i > 0 && options.findings_format != CLI_FINDINGS_CSV)
             putchar('\n');
         /* Flush, so that stderr diagnostics appear after the text of the files before. */
         fflush(stdout);

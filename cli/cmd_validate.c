@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/anonymize.h"
 #include "cli/commands.h"
 #include "formats/ky_csv.h"
 #include "kyokun/i18n.h"
@@ -67,10 +68,23 @@ static void print_help(FILE *out)
               "Options:\n"
               "      --strict        fail on warnings too\n"
               "      --format FORMAT  print the findings as text (default) or csv\n"
+              "      --anonymize FILE  also report the names listed in FILE (CSV: name,\n"
+              "                      kind, optional placeholder) as privacy.listed-name;\n"
+              "                      e-mail addresses, phone numbers, IP addresses and names\n"
+              "                      followed by 様, さん, 氏 or 殿 are always reported\n"
               "      --title-max N   maximum length in characters of a title that is not\n"
               "                      mostly ASCII letters, such as a Japanese one (default: 40)\n"
               "      --title-max-words N  maximum length in words of a title whose letters\n"
               "                      are mostly ASCII, such as an English one (default: 12)\n"
+              "      --scale N       levels of A and B: 3 (1-3, the guide's scale) or 5\n"
+              "                      (1-5); a level outside it is a reading\n"
+              "                      warning (default: 3)\n"
+              "  -m, --mapping FILE  apply the column choices of this mapping file (CSV)\n"
+              "      --levels FILE   CSV of extra words read as levels A and B (word,level)\n"
+              "      --hours-per-day N  working hours in a person-day, for efforts in 時間\n"
+              "                      (default: 8)\n"
+              "      --days-per-month N  working days in a person-month, for efforts in 人日\n"
+              "                      (default: 20)\n"
               "  -f, --from FORMAT   read with this input plugin instead of detecting the format\n"
               "      --encoding ENC  CSV input encoding: utf-8, utf-16 (byte order from the\n"
               "                      BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis,\n"
@@ -87,6 +101,7 @@ static void print_help(FILE *out)
     const ky_validate_rule *rules = ky_validate_rules(&count);
     for (size_t i = 0; i < count; i++)
         fprintf(out, "  %-33s %s\n", rules[i].id, severity_word(rules[i].severity));
+    cli_print_classification_help(out, false, false);
     fputs(KY_("\n"
               "Exit status: 0 when no rule is broken (warnings allowed without --strict),\n"
               "1 when a finding fails the run or an input could not be read, 2 on a usage\n"
@@ -341,9 +356,12 @@ static ky_book *read_book(cli_session *session, const char *path, const cli_opti
     ky_read_options_init(&read_options);
     read_options.encoding = options->encoding;
     ky_map_options map_options;
-    ky_map_options_init(&map_options);
-    map_options.threshold = options->threshold;
+    if (cli_session_map_options(session, options, &map_options) != CLI_EXIT_OK) {
+        ky_book_free(book);
+        return NULL;
+    }
     book->threshold = options->threshold;
+    book->scale = options->scale;
 
     const char *format = NULL;
     int status = cli_session_choose_input(session, &source, options->from, &format);
@@ -363,15 +381,21 @@ static ky_book *read_book(cli_session *session, const char *path, const cli_opti
         ky_book_free(book);
         return NULL;
     }
+    /* Ids are checked as written, so none are generated. */
+    if (!cli_classify_book(session, book, options, false)) {
+        ky_book_free(book);
+        return NULL;
+    }
     return book;
 }
 
 /* Check the book's lessons and risks; NULL after printing the error. */
 static ky_findings *check_book(cli_session *session, const ky_book *book, const char *path,
-                               const cli_options *options)
+                               const cli_options *options, const ky_anonymizer *anonymizer)
 {
     ky_validate_options validate_options;
     ky_validate_options_init(&validate_options);
+    validate_options.anonymizer = anonymizer;
     if (options->title_max > 0)
         validate_options.title_max = (size_t)options->title_max;
     if (options->title_max_words > 0)
@@ -431,7 +455,7 @@ static bool print_findings(cli_session *session, const read_findings *read,
  * not be read or checked, or memory ran out.
  */
 static bool validate_file(cli_session *session, const char *path, const cli_options *options,
-                          validate_totals *totals)
+                          const ky_anonymizer *anonymizer, validate_totals *totals)
 {
     /* Warnings and errors are delivered even with --quiet, because they are findings. */
     read_findings read = {.report = &session->report, .path = path};
@@ -452,7 +476,7 @@ static bool validate_file(cli_session *session, const char *path, const cli_opti
                              KY_("no lessons or risks found, so nothing was checked ('kyokun "
                                  "inspect' shows how the input was read)"));
         }
-        findings = check_book(session, book, path, options);
+        findings = check_book(session, book, path, options, anonymizer);
         checked = findings != NULL;
         totals->lessons += book->lesson_count;
         totals->risks += book->risk_count;
@@ -500,9 +524,13 @@ int cli_cmd_validate(int argc, char **argv, const cli_options *globals)
     cli_options options = *globals;
     options.formats = NULL;
     options.format_count = 0;
-    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
+    uint64_t allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_FROM) | CLI_ALLOW(CLI_OPT_ENCODING)
                      | CLI_ALLOW(CLI_OPT_STRICT) | CLI_ALLOW(CLI_OPT_FORMAT)
-                     | CLI_ALLOW(CLI_OPT_TITLE_MAX) | CLI_ALLOW(CLI_OPT_TITLE_MAX_WORDS);
+                     | CLI_ALLOW(CLI_OPT_TITLE_MAX) | CLI_ALLOW(CLI_OPT_TITLE_MAX_WORDS)
+                     | CLI_ALLOW(CLI_OPT_SCALE) | CLI_ALLOW(CLI_OPT_MAPPING)
+                     | CLI_ALLOW(CLI_OPT_LEVELS) | CLI_ALLOW(CLI_OPT_HOURS_PER_DAY)
+                     | CLI_ALLOW(CLI_OPT_DAYS_PER_MONTH) | CLI_ALLOW(CLI_OPT_DICTIONARY)
+                     | CLI_ALLOW(CLI_OPT_ANONYMIZE);
     int status = cli_options_parse(&options, argc, argv, allowed, false, "validate", stderr);
     if (status != CLI_EXIT_OK)
         goto done;
@@ -521,6 +549,16 @@ int cli_cmd_validate(int argc, char **argv, const cli_options *globals)
     if (status != CLI_EXIT_OK)
         goto done;
     status = cli_session_check_input(&session, options.from, "validate");
+    if (status == CLI_EXIT_OK)
+        status = cli_session_load_dictionary(&session, &options);
+    /* Load the -m and --levels files once, so that an error in them is printed once. */
+    ky_map_options map_options;
+    if (status == CLI_EXIT_OK)
+        status = cli_session_map_options(&session, &options, &map_options);
+    /* The privacy rules always detect; --anonymize FILE adds the names list. */
+    ky_anonymizer *anonymizer = NULL;
+    if (status == CLI_EXIT_OK)
+        status = cli_anonymize_open(&session, &options, true, &anonymizer);
     if (status != CLI_EXIT_OK) {
         cli_session_close(&session);
         goto done;
@@ -536,12 +574,13 @@ int cli_cmd_validate(int argc, char **argv, const cli_options *globals)
     for (int i = 0; i < options.operand_count; i++) {
         /* Flush, so that stderr diagnostics appear after the findings of the inputs before. */
         fflush(stdout);
-        if (!validate_file(&session, options.operands[i], &options, &totals))
+        if (!validate_file(&session, options.operands[i], &options, anonymizer, &totals))
             totals.read_failed = true;
     }
     fflush(stdout);
     if (!options.quiet)
         print_summary(&totals);
+    ky_anonymizer_free(anonymizer);
     cli_session_close(&session);
 
     bool failed = status != CLI_EXIT_OK || totals.read_failed || totals.errors > 0

@@ -10,6 +10,7 @@
 #include "cli/options.h"
 #include "cli/report.h"
 #include "formats/ky_text.h"
+#include "kyokun/mapping.h"
 #include "kyokun/registry.h"
 
 /**
@@ -29,6 +30,10 @@ typedef struct cli_session {
     ky_ctx *ctx;
     ky_registry *reg;
     cli_report report;
+    struct ky_mapping_file *mapping; /**< -m file, loaded by cli_session_map_options(). */
+    struct ky_level_table *levels;   /**< --levels file, loaded by cli_session_map_options(). */
+    bool map_files_loaded;           /**< Both files were loaded (or were not given). */
+    struct ky_dict *dict;            /**< Dictionaries, loaded by cli_session_load_dictionary(). */
 } cli_session;
 
 /**
@@ -39,8 +44,19 @@ typedef struct cli_session {
  */
 int cli_session_open(cli_session *session, const cli_options *options);
 
-/** @brief Free the registry and the context. */
+/** @brief Free the registry, the context and the mapping and level files. */
 void cli_session_close(cli_session *session);
+
+/**
+ * @brief Fill `out` with the mapping options of the command line: threshold,
+ *        scale, --hours-per-day, --days-per-month, and the -m and --levels
+ *        files, which are loaded on the first call and kept by the session.
+ *        Call it once before any parallel work.
+ * @return CLI_EXIT_OK, or CLI_EXIT_FAILURE after printing why a file could
+ *         not be loaded (the message names the file, row and column).
+ */
+int cli_session_map_options(cli_session *session, const cli_options *options,
+                            ky_map_options *out);
 
 /**
  * @brief Check that at least one input plugin is loaded and that `name`, when
@@ -72,5 +88,37 @@ void cli_print_input_formats(FILE *out, const char *plugin_dir);
 
 /** @brief Append the names of the plugins of a kind, separated by ", ". */
 void cli_session_plugin_names(const cli_session *session, ky_plugin_kind kind, ky_buf *out);
+
+/**
+ * @brief Load the built-in dictionaries and those of --dictionary into the
+ *        session (classification.c). Call it once before any parallel work.
+ * @return CLI_EXIT_OK, CLI_EXIT_USAGE when the --dictionary folder does not
+ *         exist, or CLI_EXIT_FAILURE after printing why a file could not be
+ *         loaded (the message names the file, row and column).
+ */
+int cli_session_load_dictionary(cli_session *session, const cli_options *options);
+
+/**
+ * @brief Classify a complete book with the session's dictionaries: map the
+ *        classification cells, derive the importance, suggest missing axes
+ *        and, when `generate_ids`, give lessons without an id one
+ *        (--id-prefix). Labels follow --lang or the locale.
+ * @return true, or false after printing the error.
+ */
+bool cli_classify_book(cli_session *session, ky_book *book, const cli_options *options,
+                       bool generate_ids);
+
+/**
+ * @brief Print for lesson `id` of the book each axis: its value, its source
+ *        (read, derived, suggested) and why (`kyokun inspect --explain`).
+ * @return true, or false when the book has no lesson with that id.
+ */
+bool cli_print_explanation(FILE *out, const ky_book *book, const char *id);
+
+/**
+ * @brief Print the "Classification:" part of a command's help: --dictionary,
+ *        and --id-prefix and --explain when the command accepts them.
+ */
+void cli_print_classification_help(FILE *out, bool with_ids, bool with_explain);
 
 #endif

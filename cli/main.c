@@ -18,6 +18,7 @@
 #include <zip.h>
 
 #include "cli/commands.h"
+#include "formats/ky_file.h"
 #include "kyokun/i18n.h"
 
 #ifndef KY_INSTALL_LOCALE_DIR
@@ -51,22 +52,10 @@ static void init_messages(void)
     /* Numbers in outputs and dumps must not use the locale's decimal comma. */
     setlocale(LC_NUMERIC, "C");
 
-    const char *dir = KY_INSTALL_LOCALE_DIR;
     static char relative[PATH_MAX];
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            struct stat st;
-            int len = snprintf(relative, sizeof relative, "%s/../share/locale", exe);
-            if (len > 0 && (size_t)len < sizeof relative && stat(relative, &st) == 0
-                && S_ISDIR(st.st_mode))
-                dir = relative;
-        }
-    }
+    const char *dir = KY_INSTALL_LOCALE_DIR;
+    if (ky_file_exe_relative_dir("../share/locale", relative, sizeof relative))
+        dir = relative;
     bindtextdomain(KY_TEXT_DOMAIN, dir);
     bind_textdomain_codeset(KY_TEXT_DOMAIN, "UTF-8");
     textdomain(KY_TEXT_DOMAIN);
@@ -129,7 +118,7 @@ int main(int argc, char **argv)
 
     cli_options globals;
     cli_options_init(&globals);
-    unsigned allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_VERSION);
+    uint64_t allowed = CLI_ALLOW_COMMON | CLI_ALLOW(CLI_OPT_VERSION);
     int status = cli_options_parse(&globals, argc, argv, allowed, true, NULL, stderr);
     if (status != CLI_EXIT_OK)
         goto done;

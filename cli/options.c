@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "cli/options.h"
+#include "kyokun/classify.h"
 #include "kyokun/i18n.h"
 
 /* getopt_long returns the short letter, or this base plus the table index for long-only options. */
@@ -36,6 +37,7 @@ static const option_spec option_specs[CLI_OPT_COUNT] = {
     [CLI_OPT_ENCODING] = {"encoding", 0, required_argument},
     [CLI_OPT_MAPPING] = {"mapping", 'm', required_argument},
     [CLI_OPT_THRESHOLD] = {"threshold", 0, required_argument},
+    [CLI_OPT_SCALE] = {"scale", 0, required_argument},
     [CLI_OPT_LANG] = {"lang", 0, required_argument},
     [CLI_OPT_JOBS] = {"jobs", 'j', required_argument},
     [CLI_OPT_MERGE] = {"merge", 0, no_argument},
@@ -46,15 +48,28 @@ static const option_spec option_specs[CLI_OPT_COUNT] = {
     [CLI_OPT_TITLE_MAX] = {"title-max", 0, required_argument},
     [CLI_OPT_TITLE_MAX_WORDS] = {"title-max-words", 0, required_argument},
     [CLI_OPT_OUTPUT_ENCODING] = {"output-encoding", 0, required_argument},
+    [CLI_OPT_ABC] = {"abc", 0, required_argument},
     [CLI_OPT_EXCEL_SAFE] = {"excel-safe", 0, no_argument},
     [CLI_OPT_NO_EXCEL_SAFE] = {"no-excel-safe", 0, no_argument},
+    [CLI_OPT_ORGANIZATION] = {"organization", 0, required_argument},
+    [CLI_OPT_REFERENCE_ODT] = {"reference-odt", 0, required_argument},
+    [CLI_OPT_WRITE_MAPPING] = {"write-mapping", 0, required_argument},
+    [CLI_OPT_LEVELS] = {"levels", 0, required_argument},
+    [CLI_OPT_HOURS_PER_DAY] = {"hours-per-day", 0, required_argument},
+    [CLI_OPT_DAYS_PER_MONTH] = {"days-per-month", 0, required_argument},
+    [CLI_OPT_DICTIONARY] = {"dictionary", 0, required_argument},
+    [CLI_OPT_ID_PREFIX] = {"id-prefix", 0, required_argument},
+    [CLI_OPT_ANONYMIZE] = {"anonymize", 0, required_argument},
+    [CLI_OPT_ANONYMIZE_MAP] = {"anonymize-map", 0, required_argument},
+    [CLI_OPT_EXPLAIN] = {"explain", 0, required_argument},
 };
 
 void cli_options_init(cli_options *options)
 {
     memset(options, 0, sizeof *options);
     options->threshold = CLI_THRESHOLD_DEFAULT;
-    options->jobs = 1;
+    options->scale = 3;
+    options->jobs = 0; /* until -j: the number of online cores */
     options->lang = cli_locale_lang();
     options->excel_safe = -1;
 }
@@ -110,6 +125,14 @@ bool cli_parse_threshold(const char *text, int *out)
     return true;
 }
 
+bool cli_parse_scale(const char *text, int *out)
+{
+    if (strcmp(text, "3") != 0 && strcmp(text, "5") != 0)
+        return false;
+    *out = text[0] - '0';
+    return true;
+}
+
 bool cli_parse_title_max(const char *text, int *out)
 {
     long value;
@@ -147,6 +170,48 @@ bool cli_parse_output_encoding(const char *text, const char **out)
         }
     }
     return false;
+}
+
+/* Parse a percentage in (0, 100] at `text`, stopping at `end_char`; *next gets the end. */
+static bool parse_percent(const char *text, char end_char, double *out, const char **next)
+{
+    char *end = NULL;
+    if (!(*text >= '0' && *text <= '9'))
+        return false;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != end_char || !(value > 0 && value <= 100))
+        return false;
+    *out = value;
+    *next = end;
+    return true;
+}
+
+bool cli_parse_abc(const char *text, double *a, double *b)
+{
+    const char *next = NULL;
+    double first;
+    double second;
+    if (!parse_percent(text, ',', &first, &next) || !parse_percent(next + 1, '\0', &second, &next))
+        return false;
+    if (first > second)
+        return false;
+    *a = first;
+    *b = second;
+    return true;
+}
+
+bool cli_parse_work_time(const char *text, double max, double *out)
+{
+    if (!text || !(*text >= '0' && *text <= '9'))
+        return false;
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno != 0 || *end != '\0' || !(value > 0 && value <= max))
+        return false;
+    *out = value;
+    return true;
 }
 
 bool cli_parse_lang(const char *text, ky_lang *out)
@@ -216,7 +281,7 @@ static int add_formats(cli_options *options, const char *list)
 /* ------------------------------------------------------------------------ */
 
 /* Map a getopt_long return value back to the table index, or -1. */
-static int option_index_of(int value, unsigned allowed)
+static int option_index_of(int value, uint64_t allowed)
 {
     if (value >= LONG_ONLY_BASE && value < LONG_ONLY_BASE + CLI_OPT_COUNT)
         return value - LONG_ONLY_BASE;
@@ -240,12 +305,75 @@ static bool apply_option(cli_options *options, int index, const char *value, con
     case CLI_OPT_FROM: options->from = value; break;
     case CLI_OPT_ENCODING: options->encoding = value; break;
     case CLI_OPT_MAPPING: options->mapping = value; break;
+    case CLI_OPT_DICTIONARY: options->dictionary = value; break;
+    case CLI_OPT_EXPLAIN: options->explain = value; break;
+    case CLI_OPT_ID_PREFIX: {
+        ky_classify_options scratch;
+        ky_classify_options_init(&scratch);
+        if (ky_classify_parse_prefixes(&scratch, value) != 0) {
+            cli_usage_error(err, command,
+                            KY_("invalid id prefixes '%s': expected KIND=PREFIX pairs separated "
+                                "by commas, where KIND is G (governance) or T (technical) and "
+                                "PREFIX is 1 to %d ASCII letters, digits, - or _, such as "
+                                "G=KAN,T=GIJ"),
+                            value, KY_ID_PREFIX_MAX);
+            return false;
+        }
+        options->id_prefix = value;
+        break;
+    }
     case CLI_OPT_MERGE: options->merge = true; break;
     case CLI_OPT_FORCE: options->force = true; break;
     case CLI_OPT_SHEET: options->sheet = value; break;
     case CLI_OPT_STRICT: options->strict = true; break;
     case CLI_OPT_EXCEL_SAFE: options->excel_safe = 1; break;
     case CLI_OPT_NO_EXCEL_SAFE: options->excel_safe = 0; break;
+    case CLI_OPT_ORGANIZATION: options->organization = value; break;
+    case CLI_OPT_REFERENCE_ODT: options->reference_odt = value; break;
+    case CLI_OPT_WRITE_MAPPING: options->write_mapping = value; break;
+    case CLI_OPT_LEVELS: options->levels = value; break;
+    case CLI_OPT_HOURS_PER_DAY:
+        if (!cli_parse_work_time(value, CLI_HOURS_PER_DAY_MAX, &options->hours_per_day)) {
+            cli_usage_error(err, command,
+                            KY_("invalid hours per day '%s': expected a number greater than 0 "
+                                "and at most 24, such as 8 or 7.5"),
+                            value);
+            return false;
+        }
+        break;
+    case CLI_OPT_DAYS_PER_MONTH:
+        if (!cli_parse_work_time(value, CLI_DAYS_PER_MONTH_MAX, &options->days_per_month)) {
+            cli_usage_error(err, command,
+                            KY_("invalid days per month '%s': expected a number greater than 0 "
+                                "and at most 31, such as 20 or 21.5"),
+                            value);
+            return false;
+        }
+        break;
+    case CLI_OPT_ABC:
+        if (!cli_parse_abc(value, &options->abc_a, &options->abc_b)) {
+            cli_usage_error(err, command,
+                            KY_("invalid ABC cut-offs '%s': expected two percentages A,B with "
+                                "0 < A <= B <= 100, for example 80,95"),
+                            value);
+            return false;
+        }
+        break;
+    case CLI_OPT_ANONYMIZE_MAP: options->anonymize_map = value; break;
+    case CLI_OPT_ANONYMIZE:
+        /* "auto" and one names list may both be given; ./auto names a file called auto. */
+        if (strcmp(value, "auto") == 0) {
+            options->anonymize_auto = true;
+        } else if (!value[0] || options->anonymize_names) {
+            cli_usage_error(err, command,
+                            KY_("invalid --anonymize '%s': expected auto or one names list "
+                                "(a CSV file)"),
+                            value);
+            return false;
+        } else {
+            options->anonymize_names = value;
+        }
+        break;
     case CLI_OPT_OUTPUT_ENCODING:
         if (!cli_parse_output_encoding(value, &options->output_encoding)) {
             cli_usage_error(err, command,
@@ -304,6 +432,17 @@ static bool apply_option(cli_options *options, int index, const char *value, con
                             CLI_THRESHOLD_MAX);
             return false;
         }
+        options->threshold_set = true;
+        break;
+    case CLI_OPT_SCALE:
+        if (!cli_parse_scale(value, &options->scale)) {
+            cli_usage_error(err, command, KY_("invalid scale '%s': expected 3 or 5"), value);
+            return false;
+        }
+        /* A threshold given anywhere on the command line wins over the scale's default. */
+        if (!options->threshold_set)
+            options->threshold = options->scale == 5 ? CLI_THRESHOLD_DEFAULT_SCALE5
+                                                     : CLI_THRESHOLD_DEFAULT;
         break;
     case CLI_OPT_LANG:
         if (!cli_parse_lang(value, &options->lang)) {
@@ -326,7 +465,7 @@ static bool apply_option(cli_options *options, int index, const char *value, con
 }
 
 /* Print the usage error for a '?' or ':' from getopt_long. */
-static void report_getopt_error(int result, char **argv, unsigned allowed, const char *command,
+static void report_getopt_error(int result, char **argv, uint64_t allowed, const char *command,
                                 FILE *err)
 {
     /* The token getopt stopped at, without any "=value". */
@@ -356,7 +495,7 @@ static void report_getopt_error(int result, char **argv, unsigned allowed, const
     cli_usage_error(err, command, KY_("unknown option '%.*s'"), token_len, token);
 }
 
-int cli_options_parse(cli_options *options, int argc, char **argv, unsigned allowed,
+int cli_options_parse(cli_options *options, int argc, char **argv, uint64_t allowed,
                       bool stop_at_operand, const char *command, FILE *err)
 {
     struct option longs[CLI_OPT_COUNT + 1];

@@ -12,6 +12,8 @@
 
 #include "cli/commands.h"
 #include "kyokun/i18n.h"
+#include "kyokun/mapping_file.h"
+#include "kyokun/vocab.h"
 
 int cli_session_open(cli_session *session, const cli_options *options)
 {
@@ -55,6 +57,12 @@ int cli_session_open(cli_session *session, const cli_options *options)
 
 void cli_session_close(cli_session *session)
 {
+    ky_mapping_file_free(session->mapping);
+    ky_dict_free(session->dict);
+    session->dict = NULL;
+    ky_level_table_free(session->levels);
+    session->mapping = NULL;
+    session->levels = NULL;
     ky_registry_free(session->reg);
     ky_ctx_free(session->ctx);
     session->reg = NULL;
@@ -198,4 +206,39 @@ int cli_session_choose_input(cli_session *session, const ky_source *source, cons
         }
     }
     return 0;
+}
+
+/* Load the -m and --levels files into the session; false after reporting the error. */
+static bool load_map_files(cli_session *session, const cli_options *options)
+{
+    int status = 0;
+    if (options->mapping && !session->mapping)
+        status = ky_mapping_file_load(session->ctx, options->mapping, &session->mapping);
+    if (status == 0 && options->levels && !session->levels)
+        status = ky_level_table_load(session->ctx, options->levels, &session->levels);
+    if (status != 0) {
+        const char *path = session->mapping || !options->mapping ? options->levels
+                                                                 : options->mapping;
+        cli_report_error(&session->report, session->ctx, status, path);
+        return false;
+    }
+    session->map_files_loaded = true;
+    return true;
+}
+
+int cli_session_map_options(cli_session *session, const cli_options *options,
+                            ky_map_options *out)
+{
+    ky_map_options_init(out);
+    out->threshold = options->threshold;
+    out->scale = options->scale;
+    if (options->hours_per_day > 0)
+        out->hours_per_day = options->hours_per_day;
+    if (options->days_per_month > 0)
+        out->days_per_month = options->days_per_month;
+    if (!session->map_files_loaded && !load_map_files(session, options))
+        return CLI_EXIT_FAILURE;
+    out->mapping = session->mapping;
+    out->levels = session->levels;
+    return CLI_EXIT_OK;
 }

@@ -95,8 +95,8 @@ expect 2 "$KYOKUN" convert --threshold 26 in.csv
 contains "$tmp/err" "26" "threshold out of range"
 expect 2 "$KYOKUN" convert --threshold abc in.csv
 expect 2 "$KYOKUN" convert --lang fr in.csv
-expect 2 "$KYOKUN" convert -m mapping.csv in.csv
-contains "$tmp/err" "not supported yet" "-m"
+expect 1 "$KYOKUN" convert -m mapping.csv in.csv
+contains "$tmp/err" "cannot open the mapping file" "-m"
 expect 2 "$KYOKUN" dump
 expect 2 "$KYOKUN" dump --sheet
 expect 1 "$KYOKUN" validate in.xlsx
@@ -265,6 +265,24 @@ PY
 expect 2 "$KYOKUN" convert -t stats --output-encoding latin1 -o "$tmp/latin1.csv" "$good"
 contains "$tmp/err" "utf-8, utf-8-bom or cp932" "--output-encoding lists the valid values"
 [ ! -e "$tmp/latin1.csv" ] || fail "convert --output-encoding latin1 wrote a file"
+# --abc moves the ABC cut-offs; values outside 0 < A <= B <= 100 are usage errors.
+expect 0 "$KYOKUN" convert -t stats --abc 1,2 -o "$tmp/abc.csv" "$good"
+/usr/bin/python3 - "$tmp/abc.csv" "$tmp/single.txt" <<'PY' || fail "--abc 1,2 did not make every row after the first C"
+import csv, sys
+narrow = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["axis"] == "main_cause"]
+default = [r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8")) if r["axis"] == "main_cause"]
+assert len(narrow) == len(default) >= 2, (len(narrow), len(default))
+assert narrow[0]["abc_class"] == "A"
+ties = [r for r in narrow[1:] if r["count"] == narrow[0]["count"]]
+rest = narrow[1 + len(ties):]
+assert rest and all(r["abc_class"] == "C" for r in rest), rest
+sys.exit(0)
+PY
+for bad in 95,80 0,50 80 80,101 x,y 80,95,99; do
+    expect 2 "$KYOKUN" convert -t stats --abc "$bad" -o "$tmp/abc-bad.csv" "$good"
+    contains "$tmp/err" "0 < A <= B <= 100" "--abc $bad names the valid range"
+done
+[ ! -e "$tmp/abc-bad.csv" ] || fail "convert with a bad --abc wrote a file"
 expect 2 "$KYOKUN" convert -o "$tmp/single.unknown" "$good"
 expect 2 "$KYOKUN" convert -t no-such-format -o "$tmp/out2/" "$good"
 
