@@ -453,6 +453,8 @@ static void count_added(const convert_run *run, const ky_book *book, const book_
 {
     for (size_t i = before->sheets; i < book->sheet_count; i++) {
         const ky_sheet_report *sheet = &book->sheets[i];
+        /* A sheet with several tables has one report per table; count the sheet once. */
+        counts->sheets += sheet->table <= 1 ? 1 : 0;
         counts->rows += sheet->rows_total;
         counts->mapped += sheet->rows_mapped;
         counts->skipped += sheet->skipped.blank + sheet->skipped.title + sheet->skipped.header
@@ -461,7 +463,6 @@ static void count_added(const convert_run *run, const ky_book *book, const book_
     for (size_t i = before->risks; i < book->risk_count; i++)
         counts->need_response += book->risks[i].needs_response ? 1 : 0;
     book_counts after = count_book(book, run->session->ctx);
-    counts->sheets += after.sheets - before->sheets;
     counts->lessons += after.lessons - before->lessons;
     counts->risks += after.risks - before->risks;
     counts->incidents += after.incidents - before->incidents;

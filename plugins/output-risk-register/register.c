@@ -388,7 +388,8 @@ static const ky_plugin register_plugin = {
     .abi_version = KY_PLUGIN_ABI_VERSION,
     .kind = KY_PLUGIN_OUTPUT,
     .name = "risk-register",
-    .description = KY_N_("Excel risk register (.xlsx) with live risk formulas, a risk map, lessons and incidents"),
+    .description = KY_N_("Excel risk register (.xlsx) with live risk formulas, a risk map, lessons, "
+                          "incidents and a Pareto chart of causes"),
     .extensions = register_extensions,
     .write = register_write,
 };

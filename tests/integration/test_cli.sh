@@ -265,6 +265,11 @@ PY
 expect 2 "$KYOKUN" convert -t stats --output-encoding latin1 -o "$tmp/latin1.csv" "$good"
 contains "$tmp/err" "utf-8, utf-8-bom or cp932" "--output-encoding lists the valid values"
 [ ! -e "$tmp/latin1.csv" ] || fail "convert --output-encoding latin1 wrote a file"
+# A sheet with two tables is one sheet in the summary line, with both tables' rows.
+two_tables="$KY_SOURCE_DIR/samples/legacy/hougan-two-tables.xlsx"
+expect 0 "$KYOKUN" convert -t stats -o "$tmp/two-tables.csv" "$two_tables"
+contains "$tmp/err" "hougan-two-tables.xlsx: 1 sheet, 17 rows:" "a sheet of two tables counts once"
+
 # --abc moves the ABC cut-offs; values outside 0 < A <= B <= 100 are usage errors.
 expect 0 "$KYOKUN" convert -t stats --abc 1,2 -o "$tmp/abc.csv" "$good"
 /usr/bin/python3 - "$tmp/abc.csv" "$tmp/single.txt" <<'PY' || fail "--abc 1,2 did not make every row after the first C"
