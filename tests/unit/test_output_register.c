@@ -1058,7 +1058,7 @@ static void set_causes(ky_book *book, const char *const *causes, size_t count)
     book->incident_count = count;
     for (size_t i = 0; i < count; i++) {
         ky_incident *incident = &book->incidents[i];
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "INC-%zu", i + 1);
         incident->id = strdup(id);
         incident->main_cause = causes[i] ? strdup(causes[i]) : NULL;

@@ -113,7 +113,7 @@ static ky_book *make_book(size_t count)
     book->lesson_count = count;
     fill_lesson_g7(&book->lessons[0]);
     for (size_t i = 1; i < count; i++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "T%zu", 15 + i);
         book->lessons[i].id = copy_text(id);
     }
@@ -1195,7 +1195,7 @@ static void add_incidents(ky_book *book)
     assert_non_null(book->incidents);
     for (size_t i = 0; i < count; i++) {
         ky_incident *incident = &book->incidents[i];
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "%zu", i + 1);
         incident->id = copy_text(id);
         incident->main_cause = causes[i] ? copy_text(causes[i]) : NULL;
