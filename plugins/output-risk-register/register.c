@@ -56,7 +56,8 @@ static const reg_labels labels_ja = {
     .note_id_generated = "教訓IDは入力になかったため、kyokun が付けました",
     .cause_title = "原因別集計",
     .cause_help = "障害一覧の障害を主な原因ごとに数え、多い順に並べています。"
-                  "その原因より前の累積構成比が %g%% 未満なら A、%g%% 未満なら B、それ以外は C です。",
+                  "その原因より前の累積構成比が %g%% 未満なら A、%g%% 未満なら B、それ以外は C です。"
+                  "件数が同じ原因は、並び順で区分が変わらないよう、そのうち最初の原因と同じ区分にします。",
     .cause_blank = "(未記入)",
     .cause_total = "合計",
     .cause_chart_title = "主な原因のパレート図",
@@ -104,7 +105,8 @@ static const reg_labels labels_en = {
     .cause_title = "Incidents by main cause",
     .cause_help = "The incidents of the incident list counted per main cause, most frequent "
                   "first. A cause is class A while the cumulative share before it is below "
-                  "%g %%, B while it is below %g %%, and C after that.",
+                  "%g %%, B while it is below %g %%, and C after that. Causes with the same count "
+                  "take the class of the first of them, so that their order never decides a class.",
     .cause_blank = "(blank)",
     .cause_total = "Total",
     .cause_chart_title = "Pareto chart of main causes",

@@ -1105,6 +1105,7 @@ static void test_register__cause_sheet_and_chart(void **state)
     assert_contains(strings, "<t>ソフトウェアの誤り</t>");
     assert_contains(strings, "<t>(未記入)</t>");
     assert_contains(strings, "未満なら A");
+    assert_contains(strings, "最初の原因と同じ区分");
 
     /* Columns for the counts, and a line on a secondary axis fixed at 0-100 %. */
     assert_contains(chart, "<c:barChart><c:barDir val=\"col\"/>");
