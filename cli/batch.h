@@ -47,6 +47,9 @@ typedef struct cli_batch_counts {
     size_t errors;   /**< Errors reported for this input. */
 } cli_batch_counts;
 
+/** Size of cli_batch_result.message in bytes, with the terminating NUL. */
+#define CLI_BATCH_MESSAGE_SIZE 1024
+
 /** Outcome of one input. */
 typedef struct cli_batch_result {
     cli_batch_counts counts;
@@ -55,6 +58,9 @@ typedef struct cli_batch_result {
     int signal;     /**< Signal that stopped the worker, 0 when it exited. */
     bool result_lost; /**< The worker exited without sending its counts. */
     int exit_status;  /**< Exit status of that worker. */
+    /** First error line printed for this input, without "kyokun: " ("" for none). It is
+     *  part of the struct so that a worker sends it back with the counts. */
+    char message[CLI_BATCH_MESSAGE_SIZE];
 } cli_batch_result;
 
 /**
@@ -98,6 +104,7 @@ typedef struct cli_batch_settings {
  *        count. A worker stopped by a signal is reported as that input's
  *        failure, and the others go on. Its counts are then 0 except one
  *        error, because a worker sends its counts only when it finishes.
+ *        The progress line counts every input, and those not started as done.
  * @return The number of inputs that were started and not converted.
  */
 size_t cli_batch_run(const cli_batch_settings *settings, cli_batch_task_fn task, void *payload,
@@ -112,7 +119,9 @@ void cli_batch_print_totals(FILE *out, const cli_batch_result *results, size_t c
 /**
  * @brief Write the per-input summary as CSV (UTF-8 with a byte order mark and
  *        CRLF line ends, which Excel opens correctly) to `path`, through a
- *        temporary file that replaces `path` only when complete.
+ *        temporary file that replaces `path` only when complete. The last
+ *        column, message, contains the first error of the input without the
+ *        "FILE: " that names the input itself.
  * @return 0, or -1 with errno set.
  */
 int cli_batch_write_summary(const char *path, const cli_batch_list *inputs,

@@ -64,6 +64,16 @@ void cli_batch_print_totals(FILE *out, const cli_batch_result *results, size_t c
     fputc('\n', out);
 }
 
+/* Return the error line `message` without the "PATH: " that names the input,
+ * which the file column already shows. */
+static const char *message_text(const char *message, const char *path)
+{
+    size_t len = strlen(path);
+    if (strncmp(message, path, len) == 0 && strncmp(message + len, ": ", 2) == 0)
+        return message + len + 2;
+    return message;
+}
+
 /* Append the header and one record per input to `csv`. Returns 0 or KY_ENOMEM. */
 static int format_summary(ky_buf *csv, const cli_batch_list *inputs,
                           const cli_batch_result *results)
@@ -71,7 +81,7 @@ static int format_summary(ky_buf *csv, const cli_batch_list *inputs,
     /* The byte order mark makes Excel read the file as UTF-8 instead of the ANSI code page. */
     int status = ky_buf_puts(csv, "\xEF\xBB\xBF"
                                   "file,status,sheets,rows,mapped,skipped,lessons,risks,"
-                                  "need_response,incidents,warnings,errors");
+                                  "need_response,incidents,warnings,errors,message");
     if (status == 0)
         status = ky_csv_end_record(csv, KY_CSV_CRLF);
     for (size_t i = 0; status == 0 && i < inputs->count; i++) {
@@ -87,6 +97,11 @@ static int format_summary(ky_buf *csv, const cli_batch_list *inputs,
                                    c->sheets, c->rows, c->mapped, c->skipped, c->lessons,
                                    c->risks, c->need_response, c->incidents, c->warnings,
                                    c->errors);
+        const char *message = message_text(result->message, path);
+        if (status == 0)
+            status = ky_buf_putc(csv, ',');
+        if (status == 0)
+            status = ky_csv_append_text_field(csv, message, strlen(message), ',');
         if (status == 0)
             status = ky_csv_end_record(csv, KY_CSV_CRLF);
     }

@@ -41,7 +41,7 @@ typedef struct batch_state {
     ky_buf *stderr_text; /* per input, until it is printed */
     bool *finished;      /* per input */
     size_t next_printed; /* first input whose stderr is not printed yet */
-    size_t total;        /* inputs to run */
+    size_t total;        /* inputs of the run, started or not */
     size_t done;
     size_t rows;
     size_t errors;
@@ -104,12 +104,23 @@ static void draw_progress(batch_state *state, bool force)
 /* Printing finished inputs in order                                         */
 /* ------------------------------------------------------------------------ */
 
+/* Return a copy of the run's report that keeps its first error line in the
+ * input's result, so that the summary CSV can show it. */
+static cli_report report_for(const batch_state *state, size_t index)
+{
+    cli_report report = *state->settings->report;
+    report.first_error = state->results[index].message;
+    report.first_error_size = sizeof state->results[index].message;
+    return report;
+}
+
 static void print_worker_end(const batch_state *state, size_t index)
 {
     const cli_batch_result *result = &state->results[index];
     ky_loc loc = {.file = state->settings->inputs->items[index].path};
+    cli_report report = report_for(state, index);
     if (result->result_lost) {
-        cli_report_message(state->settings->report, KY_SEV_ERROR, &loc,
+        cli_report_message(&report, KY_SEV_ERROR, &loc,
                            KY_("the conversion stopped unexpectedly (exit status %d) before "
                                "it reported its result"),
                            result->exit_status);
@@ -117,7 +128,7 @@ static void print_worker_end(const batch_state *state, size_t index)
     }
     if (result->signal == 0)
         return;
-    cli_report_message(state->settings->report, KY_SEV_ERROR, &loc,
+    cli_report_message(&report, KY_SEV_ERROR, &loc,
                        KY_("the conversion stopped unexpectedly (signal %d). This is a bug in "
                            "kyokun or one of its plugins: please report it, with the file if "
                            "you can"),
@@ -221,8 +232,9 @@ static bool start_worker(batch_state *state, worker *slot, size_t index, cli_bat
 
 failed:;
     ky_loc loc = {.file = state->settings->inputs->items[index].path};
+    cli_report report = report_for(state, index);
     clear_progress(state);
-    cli_report_message(state->settings->report, KY_SEV_ERROR, &loc,
+    cli_report_message(&report, KY_SEV_ERROR, &loc,
                        KY_("cannot start a worker process: %s"), strerror(errno));
     return false;
 }
@@ -318,7 +330,10 @@ static void poll_workers(batch_state *state, worker *slots, int jobs)
  * (ru_maxrss, which Linux counts in KiB), for benchmarks and sizing -j. */
 static void report_memory(const batch_state *state)
 {
-    if (state->done == 0)
+    bool ran = false;
+    for (size_t i = 0; i < state->settings->inputs->count && !ran; i++)
+        ran = state->results[i].started;
+    if (!ran)
         return;
     struct rusage self = {0};
     getrusage(RUSAGE_SELF, &self);
@@ -358,8 +373,11 @@ size_t cli_batch_run(const cli_batch_settings *settings, cli_batch_task_fn task,
         free(slots);
         return count;
     }
+    /* Inputs that planning rejected are counted as done from the start, so
+     * that the progress line ends at the same total as the summary. */
+    state.total = count;
     for (size_t i = 0; i < count; i++)
-        state.total += results[i].started ? 1 : 0;
+        state.done += results[i].started ? 0 : 1;
 
     size_t next = 0;
     int running = 0;

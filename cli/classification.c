@@ -27,7 +27,7 @@ int cli_session_load_dictionary(cli_session *session, const cli_options *options
     int status = ky_dict_load(session->ctx, NULL, options->dictionary, &session->dict);
     if (status < 0) {
         cli_report_error(&session->report, session->ctx, status, NULL);
-        return CLI_EXIT_FAILURE;
+        return status == KY_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;
 }
@@ -149,8 +149,9 @@ void cli_print_classification_help(FILE *out, bool with_ids, bool with_explain)
                   "                      and management) or T (technical) (default: G=G,T=T)\n"),
               out);
     if (with_explain)
-        fputs(KY_("      --explain ID    after the sheets, print for lesson ID each\n"
-                  "                      classification axis: its value, whether it was read,\n"
-                  "                      derived or suggested, and why\n"),
+        fputs(KY_("      --explain ID    print only, for lesson ID, each classification\n"
+                  "                      axis: its value, whether it was read, derived or\n"
+                  "                      suggested, and why; of the messages only errors\n"
+                  "                      are printed unless -v is given\n"),
               out);
 }

@@ -16,6 +16,7 @@
 #include "cli/batch.h"
 #include "cli/commands.h"
 #include "formats/ky_text.h"
+#include "formats/ky_zip.h"
 #include "kyokun/i18n.h"
 #include "kyokun/mapping.h"
 
@@ -98,8 +99,9 @@ static void print_help(FILE *out, const char *plugin_dir)
               "                      folder, or any path when there are several inputs) that\n"
               "                      receives BASE.risk-register.xlsx, BASE.lesson-report.odt\n"
               "                      and BASE.stats.csv for each input, BASE being the input's\n"
-              "                      file name without its extension (default: the current\n"
-              "                      folder)\n"
+              "                      file name without its extension, or the whole file name\n"
+              "                      when inputs for one folder share it, as foo.xlsx and\n"
+              "                      foo.csv do (default: the current folder)\n"
               "  -t, --to FORMAT     write only this output plugin: risk-register,\n"
               "                      lesson-report or stats; repeat the option or separate\n"
               "                      names with commas to write several\n"
@@ -118,8 +120,9 @@ static void print_help(FILE *out, const char *plugin_dir)
               "                      (1-5) (default: 3)\n"
               "      --output-encoding ENC  encoding of CSV outputs (stats): utf-8,\n"
               "                      utf-8-bom (UTF-8 that Excel recognises) or cp932 (for\n"
-              "                      Excel on Japanese Windows; a character CP932 cannot\n"
-              "                      represent is an error) (default: utf-8)\n"
+              "                      Excel on Japanese Windows, also named shift_jis, sjis\n"
+              "                      or ms932; a character CP932 cannot represent is an\n"
+              "                      error), in any letter case (default: utf-8)\n"
               "      --abc A,B       ABC cut-offs of the statistics in percent of the\n"
               "                      cumulative share (default: 80,95)\n"
               "      --excel-safe    in CSV outputs (stats), put ' before text that starts\n"
@@ -171,7 +174,8 @@ static void print_help(FILE *out, const char *plugin_dir)
               "\n"
               "Exit status: 0 when every input was converted, 1 when an input could not be\n"
               "read, contained no recognised table, or an output could not be written, 2 on\n"
-              "a usage error.\n"),
+              "a usage error, including a file of an option (-m, --levels, --dictionary,\n"
+              "--anonymize, --reference-odt) that cannot be opened or parsed.\n"),
           out);
 }
 
@@ -187,6 +191,13 @@ static char *base_name(const char *path)
     const char *dot = strrchr(name, '.');
     size_t len = dot && dot != name ? (size_t)(dot - name) : strlen(name);
     return ky_strndup(name, len);
+}
+
+/* Return the file name of `path` without its folder (caller frees). */
+static char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return ky_strdup(slash ? slash + 1 : path);
 }
 
 static bool is_folder(const char *path)
@@ -420,11 +431,13 @@ static bool plan_targets(convert_run *run, const char *input, const char *base,
         }
     }
 
-    /* Inputs such as a.xls and a.ods share the base name of their outputs. */
+    /* Inputs with the same file name from two folders, given as operands, still
+     * collide after outputs are named after the whole file name. */
     if (earlier_input)
         cli_report_message(report, KY_SEV_ERROR, NULL,
                            KY_("%s was not converted: its outputs would overwrite those of %s. "
-                               "Give each input its own -o folder, or rename one of them"),
+                               "Convert one of them in a separate run with its own -o folder, "
+                               "or rename one of them"),
                            input, earlier_input);
     for (size_t i = 0; ok && i < run->format_count; i++)
         remember_written(run, targets[i].path, input);
@@ -713,12 +726,14 @@ static char *book_folder(const convert_run *run, const char *subfolder, bool *ok
     return ky_buf_take(&folder);
 }
 
-/* Plan the outputs of book `index`, named after `input`. Returns plan->ready. */
-static bool plan_book(convert_run *run, size_t index, const cli_batch_input *input)
+/* Plan the outputs of book `index`, named after `input`: after its base name,
+ * or after its whole file name when `whole_name`. Returns plan->ready. */
+static bool plan_book(convert_run *run, size_t index, const cli_batch_input *input,
+                      bool whole_name)
 {
     book_plan *plan = &run->plans[index];
     bool ok = true;
-    char *base = base_name(input->path);
+    char *base = whole_name ? file_name(input->path) : base_name(input->path);
     plan->targets = calloc(run->format_count, sizeof *plan->targets);
     if (run->folder_mode)
         plan->folder = book_folder(run, input->subfolder, &ok);
@@ -744,10 +759,120 @@ static void free_plans(convert_run *run, size_t count)
     run->plans = NULL;
 }
 
+/* The output folder and base name of one input, to find inputs whose outputs share names. */
+typedef struct output_key {
+    char *key; /* "FOLDER/BASE", FOLDER empty for the current folder */
+    size_t index;
+} output_key;
+
+static int compare_keys(const void *a, const void *b)
+{
+    const output_key *x = a;
+    const output_key *y = b;
+    int order = strcmp(x->key, y->key);
+    if (order != 0)
+        return order;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Return "FOLDER/BASE" for input `index` (caller frees), or NULL when out of memory. */
+static char *output_key_of(const convert_run *run, size_t index)
+{
+    const cli_batch_input *input = &run->inputs.items[index];
+    bool ok = true;
+    char *folder = book_folder(run, input->subfolder, &ok);
+    char *base = base_name(input->path);
+    ky_buf key = {0};
+    if (ok && base && ky_buf_printf(&key, "%s/%s", folder ? folder : "", base) != 0)
+        ok = false;
+    free(folder);
+    free(base);
+    if (!ok || !base) {
+        ky_buf_free(&key);
+        return NULL;
+    }
+    return ky_buf_take(&key);
+}
+
+/* Mark the inputs of one group with the same "FOLDER/BASE" when their file names differ,
+ * because only then do whole file names keep their outputs apart. */
+static void mark_group(const convert_run *run, const output_key *group, size_t count,
+                       size_t *shared)
+{
+    const cli_batch_input *items = run->inputs.items;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = strrchr(items[group[i].index].path, '/');
+        name = name ? name + 1 : items[group[i].index].path;
+        for (size_t k = 0; k < count; k++) {
+            const char *other = strrchr(items[group[k].index].path, '/');
+            other = other ? other + 1 : items[group[k].index].path;
+            if (strcmp(name, other) != 0) {
+                shared[group[i].index] = group[k].index + 1;
+                break;
+            }
+        }
+    }
+}
+
+/*
+ * Find the inputs whose base name another input planned for the same output
+ * folder also has under another file name, such as foo.xlsx and its export
+ * foo.csv: shared[i] is set to the index of one such other input plus 1, else
+ * 0. Those inputs name their outputs after the whole file name. Inputs with
+ * the same file name from two folders keep the base name and still collide.
+ * Returns false when out of memory.
+ */
+static bool find_shared_bases(const convert_run *run, size_t *shared)
+{
+    size_t count = run->inputs.count;
+    output_key *keys = calloc(count ? count : 1, sizeof *keys);
+    bool ok = keys != NULL;
+    for (size_t i = 0; ok && i < count; i++) {
+        keys[i].index = i;
+        ok = (keys[i].key = output_key_of(run, i)) != NULL;
+    }
+    if (ok) {
+        qsort(keys, count, sizeof *keys, compare_keys);
+        for (size_t start = 0, end; start < count; start = end) {
+            for (end = start + 1; end < count && strcmp(keys[start].key, keys[end].key) == 0; end++)
+                continue;
+            mark_group(run, keys + start, end - start, shared);
+        }
+    }
+    for (size_t i = 0; keys && i < count; i++)
+        free(keys[i].key);
+    free(keys);
+    return ok;
+}
+
+/* Report at -v, once a run, that inputs sharing a base name get outputs named after the
+ * whole file name, with the first such input as the example. */
+static void report_whole_names(const convert_run *run, const size_t *shared)
+{
+    for (size_t i = 0; i < run->inputs.count; i++) {
+        if (!shared[i])
+            continue;
+        const book_plan *plan = &run->plans[i];
+        const char *example = run->format_count > 0 && plan->targets && plan->targets[0].path
+                            ? plan->targets[0].path
+                            : "";
+        cli_report_message(&run->session->report, KY_SEV_INFO, NULL,
+                           KY_("%s and %s have the same base name and output folder, so the "
+                               "outputs of such inputs are named after the whole input file "
+                               "name, such as %s"),
+                           run->inputs.items[i].path, run->inputs.items[shared[i] - 1].path,
+                           example);
+        return;
+    }
+}
+
 /* A cli_batch_task_fn: convert input `index` alone, in a worker process. */
 static bool convert_task(void *payload, size_t index, cli_batch_result *result)
 {
     convert_run *run = payload;
+    /* This is the worker's copy of the session, so the parent's report is not changed. */
+    run->session->report.first_error = result->message;
+    run->session->report.first_error_size = sizeof result->message;
     return convert_book(run, &run->inputs.items[index].path, 1, &run->plans[index], result);
 }
 
@@ -807,13 +932,26 @@ static int convert_each(convert_run *run, bool batch)
 
     /* Plan every input in list order before any worker starts, so that which
      * of two inputs with the same output names is converted does not depend on -j. */
+    size_t *shared = calloc(count ? count : 1, sizeof *shared);
+    if (!shared || !find_shared_bases(run, shared)) {
+        cli_report_message(&run->session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
+        free(shared);
+        return CLI_EXIT_FAILURE;
+    }
+    cli_report *report = &run->session->report;
     for (size_t i = 0; i < count; i++) {
-        run->results[i].started = plan_book(run, i, &run->inputs.items[i]);
+        report->first_error = run->results[i].message;
+        report->first_error_size = sizeof run->results[i].message;
+        run->results[i].started = plan_book(run, i, &run->inputs.items[i], shared[i] != 0);
         if (!run->results[i].started) {
             run->results[i].counts.errors++;
             status = CLI_EXIT_FAILURE;
         }
     }
+    report->first_error = NULL;
+    report->first_error_size = 0;
+    report_whole_names(run, shared);
+    free(shared);
     char *summary_path = NULL;
     if (batch && !(summary_path = plan_summary(run)))
         status = CLI_EXIT_FAILURE;
@@ -851,7 +989,7 @@ static int convert_merged(convert_run *run, bool batch)
     /* The one book goes straight into the output folder, whatever folder its first input is in. */
     cli_batch_input first = {.path = run->inputs.items[0].path, .subfolder = ""};
     int status = CLI_EXIT_OK;
-    if (plan_book(run, 0, &first)) {
+    if (plan_book(run, 0, &first, false)) {
         for (size_t i = 0; i < count; i++)
             run->results[i].started = true;
         if (!convert_book(run, paths, count, &run->plans[0], run->results))
@@ -916,6 +1054,43 @@ static int check_options(const cli_options *options)
     return CLI_EXIT_OK;
 }
 
+/*
+ * Check the --reference-odt file before any input is read: it must be a zip
+ * package with a styles.xml. The report plugin checks the rest (media type,
+ * XML) when it writes. Returns CLI_EXIT_OK or CLI_EXIT_USAGE after printing why.
+ */
+static int check_reference_odt(cli_session *session, const char *path)
+{
+    struct stat st;
+    int found = stat(path, &st);
+    if (found != 0 || !S_ISREG(st.st_mode)) {
+        cli_usage_error(stderr, "convert",
+                        KY_("cannot read the reference document %s (--reference-odt): %s"),
+                        path, strerror(found != 0 ? errno : EISDIR));
+        return CLI_EXIT_USAGE;
+    }
+    ky_source source = {.path = path};
+    ky_zip *zip = NULL;
+    int opened = ky_zip_open(session->ctx, &source, NULL, &zip);
+    ky_error_clear(session->ctx);
+    const char *reason = NULL;
+    if (opened == KY_ENOMEM)
+        reason = KY_("out of memory");
+    else if (opened < 0)
+        reason = KY_("it is not a zip package");
+    else if (ky_zip_find(zip, "styles.xml") < 0)
+        reason = KY_("it contains no styles.xml");
+    ky_zip_close(zip);
+    if (!reason)
+        return CLI_EXIT_OK;
+    cli_usage_error(stderr, "convert",
+                    KY_("the reference document %s (--reference-odt) is not an ODF text "
+                        "document or template: %s. Pass an .odt or .ott file saved by "
+                        "LibreOffice or another office suite"),
+                    path, reason);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
 {
     cli_options options = *globals;
@@ -952,6 +1127,8 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
 
     convert_run run = {.session = &session, .options = &options};
     status = cli_session_check_input(&session, options.from, "convert");
+    if (status == CLI_EXIT_OK && options.reference_odt)
+        status = check_reference_odt(&session, options.reference_odt);
     /* Load the -m and --levels files once, before any input is read. */
     ky_map_options map_options;
     if (status == CLI_EXIT_OK)

@@ -51,7 +51,8 @@ static void print_help(FILE *out)
               "      --plugin-dir DIR  load plugins from DIR before the other plugin folders\n"
               "  -q, --quiet         print errors only\n"
               "  -v, --verbose       also print what kyokun decided; twice for debug detail\n"
-              "                      (the text also lists status-table events and why-why trees)\n"
+              "                      (the text also lists status-table events, why-why trees\n"
+              "                      and the main causes not in cause.csv)\n"
               "  -h, --help          print this help and exit\n"),
           out);
     cli_print_classification_help(out, true, true);
@@ -271,6 +272,41 @@ static void print_sheet(FILE *out, const cli_session *session, const ky_book *bo
     }
 }
 
+/* Lesson ids listed when an --explain id is not found; more are counted. */
+#define EXPLAIN_IDS_LISTED 20
+
+/* Report that no lesson of the book has the --explain id, listing the ids it has. */
+static void report_unknown_lesson(const cli_session *session, const ky_book *book,
+                                  const char *path, const char *id)
+{
+    ky_loc loc = {.file = path};
+    size_t with_id = 0;
+    ky_buf ids = {0};
+    for (size_t i = 0; i < book->lesson_count; i++) {
+        const char *lesson_id = book->lessons[i].id;
+        if (!lesson_id || !lesson_id[0])
+            continue;
+        if (with_id < EXPLAIN_IDS_LISTED)
+            ky_buf_printf(&ids, "%s%s", with_id ? ", " : "", lesson_id);
+        with_id++;
+    }
+    if (with_id == 0)
+        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
+                           KY_("no lesson has the id \"%s\", because no lesson with an id was "
+                               "read from this file"),
+                           id);
+    else if (with_id <= EXPLAIN_IDS_LISTED)
+        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
+                           KY_("no lesson has the id \"%s\"; the lesson ids are: %s"), id,
+                           ids.data ? ids.data : "");
+    else
+        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
+                           KY_("no lesson has the id \"%s\"; the lesson ids are: %s and %zu "
+                               "more"),
+                           id, ids.data ? ids.data : "", with_id - EXPLAIN_IDS_LISTED);
+    ky_buf_free(&ids);
+}
+
 /* Read one input and print its sheets; return the exit status for it. */
 static int inspect_file(cli_session *session, const char *path, const cli_options *options)
 {
@@ -312,7 +348,9 @@ static int inspect_file(cli_session *session, const char *path, const cli_option
                          &list) < 0)
         ky_error_clear(session->ctx);
 
-    if (options->findings_format == CLI_FINDINGS_CSV) {
+    if (options->explain) {
+        /* --explain prints the lesson alone, not the sheets around it. */
+    } else if (options->findings_format == CLI_FINDINGS_CSV) {
         cli_inspect_print_csv(stdout, book);
     } else {
         printf("%s\n", path);
@@ -320,16 +358,15 @@ static int inspect_file(cli_session *session, const char *path, const cli_option
             printf("  %s\n", KY_("no sheets"));
         for (size_t i = 0; i < book->sheet_count; i++)
             print_sheet(stdout, session, book, i, &list, options->verbose > 0);
+        if (options->verbose > 0 &&
+            !cli_inspect_print_unknown_causes(stdout, book, session->dict))
+            cli_report_message(&session->report, KY_SEV_ERROR, NULL, "%s", KY_("out of memory"));
     }
 
     sheet_list_free(&list);
     int exit_status = CLI_EXIT_OK;
     if (options->explain && !cli_print_explanation(stdout, book, options->explain)) {
-        ky_loc loc = {.file = path};
-        cli_report_message(&session->report, KY_SEV_ERROR, &loc,
-                           KY_("no lesson has the id \"%s\"; run 'kyokun inspect -v' to see "
-                               "the lessons and their ids"),
-                           options->explain);
+        report_unknown_lesson(session, book, path, options->explain);
         exit_status = CLI_EXIT_FAILURE;
     }
     if (options->write_mapping) {
@@ -379,6 +416,10 @@ int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
         goto done;
     }
 
+    /* With --explain only errors are printed beside the explanation, unless -v is given. */
+    if (options.explain && options.verbose == 0)
+        options.quiet = true;
+
     cli_session session;
     status = cli_session_open(&session, &options);
     if (status != CLI_EXIT_OK)
@@ -391,10 +432,11 @@ int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
     if (status == CLI_EXIT_OK)
         status = cli_session_map_options(&session, &options, &map_options);
     bool inputs_ok = status == CLI_EXIT_OK;
-    if (inputs_ok && options.findings_format == CLI_FINDINGS_CSV)
+    bool sheets_as_csv = options.findings_format == CLI_FINDINGS_CSV && !options.explain;
+    if (inputs_ok && sheets_as_csv)
         cli_inspect_print_csv_header(stdout);
     for (int i = 0; inputs_ok && i < options.operand_count; i++) {
-        if (i > 0 && options.findings_format != CLI_FINDINGS_CSV)
+        if (i > 0 && !sheets_as_csv)
             putchar('\n');
         /* Flush, so that stderr diagnostics appear after the text of the files before. */
         fflush(stdout);

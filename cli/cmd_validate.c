@@ -193,10 +193,11 @@ static int append_csv_text(ky_buf *out, const char *text)
     return ky_csv_append_text_field(out, text ? text : "", text ? strlen(text) : 0, ',');
 }
 
-/* The CSV columns; the severity column is not translated, so scripts can filter on it. */
+/* The CSV columns; the severity column is not translated, so scripts can filter on it.
+ * The column (letter) comes last, because it was added after scripts read the others. */
 static int append_csv_header(ky_buf *out)
 {
-    int status = ky_buf_puts(out, "rule,severity,file,sheet,row,record_id,message,fix");
+    int status = ky_buf_puts(out, "rule,severity,file,sheet,row,record_id,message,fix,column");
     return status | ky_csv_end_record(out, KY_CSV_CRLF);
 }
 
@@ -218,6 +219,12 @@ static int append_csv(ky_buf *out, const ky_finding *finding)
     status |= append_csv_text(out, finding->message);
     status |= ky_buf_putc(out, ',');
     status |= append_csv_text(out, finding->fix);
+    status |= ky_buf_putc(out, ',');
+    if (finding->col) {
+        char col[8];
+        ky_col_name(finding->col - 1, col);
+        status |= ky_buf_puts(out, col);
+    }
     return status | ky_csv_end_record(out, KY_CSV_CRLF);
 }
 

@@ -52,8 +52,9 @@ void cli_session_close(cli_session *session);
  *        scale, --hours-per-day, --days-per-month, and the -m and --levels
  *        files, which are loaded on the first call and kept by the session.
  *        Call it once before any parallel work.
- * @return CLI_EXIT_OK, or CLI_EXIT_FAILURE after printing why a file could
- *         not be loaded (the message names the file, row and column).
+ * @return CLI_EXIT_OK, CLI_EXIT_USAGE after printing why a file could not
+ *         be opened or parsed (the message names the file, row and column),
+ *         or CLI_EXIT_FAILURE when memory runs out.
  */
 int cli_session_map_options(cli_session *session, const cli_options *options,
                             ky_map_options *out);
@@ -93,8 +94,8 @@ void cli_session_plugin_names(const cli_session *session, ky_plugin_kind kind, k
  * @brief Load the built-in dictionaries and those of --dictionary into the
  *        session (classification.c). Call it once before any parallel work.
  * @return CLI_EXIT_OK, CLI_EXIT_USAGE when the --dictionary folder does not
- *         exist, or CLI_EXIT_FAILURE after printing why a file could not be
- *         loaded (the message names the file, row and column).
+ *         exist or a file in it cannot be opened or parsed (the message names
+ *         the file, row and column), or CLI_EXIT_FAILURE when memory runs out.
  */
 int cli_session_load_dictionary(cli_session *session, const cli_options *options);
 

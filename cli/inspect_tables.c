@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `kyokun inspect`: the CSV row accounting and the records of status tables
- * and why-why analyses (see inspect_tables.h).
+ * `kyokun inspect`: the CSV row accounting, the records of status tables
+ * and why-why analyses, and the main causes not in cause.csv (see
+ * inspect_tables.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/inspect_tables.h"
@@ -147,4 +149,92 @@ void cli_inspect_print_records(FILE *out, const ky_book *book, const ky_sheet_re
         print_events(out, book, report);
     else if (report->kind == KY_TABLE_WHY)
         print_why_tree(out, book, report);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Unknown main causes                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Maximum distinct unknown causes printed. One more line counts the rest. */
+#define UNKNOWN_CAUSES_MAX 100
+
+/* One distinct main cause: its text, incidents that give it, first incident. */
+typedef struct cause_count {
+    const char *text;
+    size_t count;
+    size_t first;
+} cause_count;
+
+/* Order by text, then by position, so that equal texts are adjacent. */
+static int compare_text(const void *a, const void *b)
+{
+    const cause_count *x = a;
+    const cause_count *y = b;
+    int order = strcmp(x->text, y->text);
+    if (order != 0)
+        return order;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Order by count, most first, then by the first incident that gives the cause. */
+static int compare_count(const void *a, const void *b)
+{
+    const cause_count *x = a;
+    const cause_count *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Merge adjacent equal texts of a sorted array, and return the number of distinct texts. */
+static size_t merge_equal(cause_count *causes, size_t count)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (distinct > 0 && strcmp(causes[distinct - 1].text, causes[i].text) == 0) {
+            causes[distinct - 1].count++;
+            continue;
+        }
+        causes[distinct++] = causes[i];
+    }
+    return distinct;
+}
+
+bool cli_inspect_print_unknown_causes(FILE *out, const ky_book *book, const ky_dict *dict)
+{
+    cause_count *causes = calloc(book->incident_count ? book->incident_count : 1,
+                                 sizeof *causes);
+    if (!causes)
+        return false;
+    size_t count = 0;
+    for (size_t i = 0; i < book->incident_count; i++) {
+        const char *cause = book->incidents[i].main_cause;
+        if (cause && cause[0] && !ky_dict_find(dict, KY_VOCAB_CAUSE, cause))
+            causes[count++] = (cause_count){.text = cause, .count = 1, .first = i};
+    }
+    qsort(causes, count, sizeof *causes, compare_text);
+    size_t distinct = merge_equal(causes, count);
+    qsort(causes, distinct, sizeof *causes, compare_count);
+
+    if (distinct > 0) {
+        fputs("  ", out);
+        fprintf(out, KY_("main causes not in cause.csv, kept as written (%zu):"), distinct);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < distinct && i < UNKNOWN_CAUSES_MAX; i++) {
+        fputs("    ", out);
+        print_one_line(out, causes[i].text);
+        fputs(" (", out);
+        fprintf(out, dngettext(KY_TEXT_DOMAIN, "%zu incident", "%zu incidents",
+                               (unsigned long)causes[i].count),
+                causes[i].count);
+        fputs(")\n", out);
+    }
+    if (distinct > UNKNOWN_CAUSES_MAX) {
+        fputs("    ", out);
+        fprintf(out, KY_("(%zu more causes not listed)"), distinct - UNKNOWN_CAUSES_MAX);
+        fputc('\n', out);
+    }
+    free(causes);
+    return true;
 }

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "cli/options.h"
+#include "formats/ky_csv.h"
 #include "kyokun/classify.h"
 #include "kyokun/i18n.h"
 
@@ -169,7 +170,19 @@ bool cli_parse_output_encoding(const char *text, const char **out)
             return true;
         }
     }
+    /* The CP932 aliases of --encoding (shift_jis, sjis, ms932, ...) name the same output. */
+    ky_csv_encoding encoding;
+    if (ky_csv_encoding_parse(text, NULL, 0, &encoding) == 0 && encoding == KY_CSV_CP932) {
+        *out = "cp932";
+        return true;
+    }
     return false;
+}
+
+bool cli_parse_input_encoding(const char *text)
+{
+    ky_csv_encoding encoding;
+    return ky_csv_encoding_parse(text, NULL, 0, &encoding) == 0;
 }
 
 /* Parse a percentage in (0, 100] at `text`, stopping at `end_char`; *next gets the end. */
@@ -303,7 +316,17 @@ static bool apply_option(cli_options *options, int index, const char *value, con
     case CLI_OPT_PLUGIN_DIR: options->plugin_dir = value; break;
     case CLI_OPT_OUTPUT: options->output = value; break;
     case CLI_OPT_FROM: options->from = value; break;
-    case CLI_OPT_ENCODING: options->encoding = value; break;
+    case CLI_OPT_ENCODING:
+        if (!cli_parse_input_encoding(value)) {
+            cli_usage_error(err, command,
+                            KY_("invalid encoding '%s': expected utf-8, utf-16 (byte order from "
+                                "the BOM), utf-16le, utf-16be, cp932 (also shift_jis, sjis, "
+                                "ms932, windows-31j) or euc-jp, in any letter case"),
+                            value);
+            return false;
+        }
+        options->encoding = value;
+        break;
     case CLI_OPT_MAPPING: options->mapping = value; break;
     case CLI_OPT_DICTIONARY: options->dictionary = value; break;
     case CLI_OPT_EXPLAIN: options->explain = value; break;
@@ -378,7 +401,7 @@ static bool apply_option(cli_options *options, int index, const char *value, con
         if (!cli_parse_output_encoding(value, &options->output_encoding)) {
             cli_usage_error(err, command,
                             KY_("invalid output encoding '%s': expected utf-8, utf-8-bom or "
-                                "cp932"),
+                                "cp932 (also shift_jis, sjis, ms932), in any letter case"),
                             value);
             return false;
         }

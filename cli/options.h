@@ -181,10 +181,15 @@ bool cli_parse_title_max_words(const char *text, int *out);
 bool cli_parse_jobs(const char *text, int *out);
 
 /**
- * @brief Parse a CSV output encoding: "utf-8", "utf-8-bom" or "cp932"
- *        (case-insensitive). *out receives the lower-case name.
+ * @brief Parse a CSV output encoding: "utf-8", "utf-8-bom" or "cp932", or
+ *        an alias of cp932 that --encoding accepts ("shift_jis", "sjis",
+ *        "ms932", ...), all case-insensitive. *out receives the lower-case
+ *        name, "cp932" for every alias.
  */
 bool cli_parse_output_encoding(const char *text, const char **out);
+
+/** @brief Return true when `text` names an input encoding that ky_csv_encoding_parse() knows. */
+bool cli_parse_input_encoding(const char *text);
 
 /**
  * @brief Parse ABC cut-offs "A,B" in percent, for example "80,95":

@@ -92,20 +92,41 @@ static void append_location(ky_buf *out, const ky_loc *loc)
     }
 }
 
-/* Print one line; falls back to the bare message when memory runs out. */
-static void print_line(FILE *stream, ky_severity severity, const ky_loc *loc, const char *message)
+/* Copy `text` (len bytes) into the report's first_error when that is empty,
+ * cut before a UTF-8 character that does not fit. */
+static void keep_first_error(const cli_report *report, const char *text, size_t len)
 {
+    if (!report->first_error || report->first_error_size == 0 || report->first_error[0])
+        return;
+    if (len >= report->first_error_size) {
+        len = report->first_error_size - 1;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(report->first_error, text, len);
+    report->first_error[len] = '\0';
+}
+
+/* Print one line; falls back to the bare message when memory runs out. */
+static void print_line(const cli_report *report, ky_severity severity, const ky_loc *loc,
+                       const char *message)
+{
+    static const char prefix[] = "kyokun: ";
     ky_buf line = {0};
-    ky_buf_puts(&line, "kyokun: ");
+    ky_buf_puts(&line, prefix);
     if (loc)
         append_location(&line, loc);
     ky_buf_puts(&line, severity_word(severity));
     ky_buf_puts(&line, ": ");
     ky_buf_puts(&line, message);
-    if (ky_buf_putc(&line, '\n') == 0)
-        fputs(line.data, stream);
-    else
-        fprintf(stream, "kyokun: %s\n", message);
+    if (ky_buf_putc(&line, '\n') == 0) {
+        fputs(line.data, report->stream);
+        if (severity == KY_SEV_ERROR)
+            keep_first_error(report, line.data + strlen(prefix),
+                             line.len - strlen(prefix) - 1);
+    } else {
+        fprintf(report->stream, "kyokun: %s\n", message);
+    }
     ky_buf_free(&line);
 }
 
@@ -114,7 +135,7 @@ void cli_report_diag(const ky_diag *diag, void *payload)
     const cli_report *report = payload;
     if (diag->severity < report->min_severity)
         return;
-    print_line(report->stream, diag->severity, &diag->loc, diag->message);
+    print_line(report, diag->severity, &diag->loc, diag->message);
 }
 
 void cli_report_message(const cli_report *report, ky_severity severity, const ky_loc *loc,
@@ -139,7 +160,7 @@ void cli_report_message(const cli_report *report, ky_severity severity, const ky
             free(large);
         }
     }
-    print_line(report->stream, severity, loc, message.data ? message.data : small);
+    print_line(report, severity, loc, message.data ? message.data : small);
     ky_buf_free(&message);
 }
 
@@ -150,10 +171,10 @@ void cli_report_error(const cli_report *report, ky_ctx *ctx, int status, const c
         ky_loc loc = error->loc;
         if (!loc.file)
             loc.file = file;
-        print_line(report->stream, KY_SEV_ERROR, &loc, error->message);
+        print_line(report, KY_SEV_ERROR, &loc, error->message);
     } else {
         ky_loc loc = {.file = file};
-        print_line(report->stream, KY_SEV_ERROR, &loc, cli_status_text(status));
+        print_line(report, KY_SEV_ERROR, &loc, cli_status_text(status));
     }
     ky_error_clear(ctx);
 }

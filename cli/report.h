@@ -16,6 +16,10 @@
 typedef struct cli_report {
     FILE *stream;             /**< Usually stderr. */
     ky_severity min_severity; /**< Diagnostics below this are not printed. */
+    /** When not NULL and still empty, receives the first error line printed, without
+     *  "kyokun: " and the line end, cut at a character boundary to fit first_error_size. */
+    char *first_error;
+    size_t first_error_size;
 } cli_report;
 
 /** @brief A ky_diag_fn; `payload` is a cli_report. */

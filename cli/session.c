@@ -208,8 +208,9 @@ int cli_session_choose_input(cli_session *session, const ky_source *source, cons
     return 0;
 }
 
-/* Load the -m and --levels files into the session; false after reporting the error. */
-static bool load_map_files(cli_session *session, const cli_options *options)
+/* Load the -m and --levels files into the session. Returns a CLI_EXIT_* status after
+ * reporting the error: CLI_EXIT_USAGE for a file that cannot be opened or parsed. */
+static int load_map_files(cli_session *session, const cli_options *options)
 {
     int status = 0;
     if (options->mapping && !session->mapping)
@@ -220,10 +221,10 @@ static bool load_map_files(cli_session *session, const cli_options *options)
         const char *path = session->mapping || !options->mapping ? options->levels
                                                                  : options->mapping;
         cli_report_error(&session->report, session->ctx, status, path);
-        return false;
+        return status == KY_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     session->map_files_loaded = true;
-    return true;
+    return CLI_EXIT_OK;
 }
 
 int cli_session_map_options(cli_session *session, const cli_options *options,
@@ -236,8 +237,11 @@ int cli_session_map_options(cli_session *session, const cli_options *options,
         out->hours_per_day = options->hours_per_day;
     if (options->days_per_month > 0)
         out->days_per_month = options->days_per_month;
-    if (!session->map_files_loaded && !load_map_files(session, options))
-        return CLI_EXIT_FAILURE;
+    if (!session->map_files_loaded) {
+        int status = load_map_files(session, options);
+        if (status != CLI_EXIT_OK)
+            return status;
+    }
     out->mapping = session->mapping;
     out->levels = session->levels;
     return CLI_EXIT_OK;

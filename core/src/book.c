@@ -44,6 +44,7 @@ static void incident_free(ky_incident *incident)
     free(incident->damage_text);
     free(incident->effort_text);
     extras_free(&incident->extras);
+    free(incident->main_cause_text);
 }
 
 static void risk_free(ky_risk *risk)

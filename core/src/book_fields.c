@@ -76,6 +76,7 @@ static int visit_incident(walk *w, ky_incident *incident)
         {&incident->occurred_text, "occurred"},
         {&incident->system, "system"},
         {&incident->main_cause, "main_cause"},
+        {&incident->main_cause_text, "main_cause"},
         {&incident->external_impact, "external_impact"},
         {&incident->damage_text, "damage"},
         {&incident->effort_text, "effort"},

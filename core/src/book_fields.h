@@ -28,7 +28,8 @@ typedef int (*ky_book_text_fn)(const ky_book_text *text, void *payload);
 /**
  * @brief Hand every string of every record to `fn`, in the book's order:
  *        incidents, events, why-why nodes, risks, then lessons. Within a
- *        record the fields come in book.h order, then its extras (header,
+ *        record the fields come in book.h order, except that an incident's
+ *        main_cause_text follows its main_cause, then its extras (header,
  *        then value).
  * @return 0, or the first negative value `fn` returned.
  */

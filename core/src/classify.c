@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The classification step (see ky_book_classify() in kyokun/classify.h):
- * read values mapped to the vocabularies, then the derived importance
- * (classify_type.c), then suggestions from the keyword rules, then the
- * generated ids (classify_ids.c).
+ * the incidents' main causes mapped to cause.csv, read values mapped to the
+ * vocabularies, then the derived importance (classify_type.c), then
+ * suggestions from the keyword rules, then the generated ids (classify_ids.c).
  */
 #include <ctype.h>
 #include <math.h>
@@ -565,13 +565,55 @@ static int suggest_lesson(ky_classify_run *run, ky_lesson *lesson)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Main causes of incidents                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Replace an incident's main cause by its cause.csv label, so that the
+ * statistics count spellings of one cause (バグ, ｿﾌﾄｳｪｱの誤り) together, and
+ * keep the text as written in main_cause_text. An unknown cause is only
+ * trimmed and not reported, because many registers write causes as free text.
+ */
+static int map_main_cause(ky_classify_run *run, ky_incident *incident)
+{
+    if (!incident->main_cause)
+        return 0;
+    char *trimmed = ky_value__trim(incident->main_cause, strlen(incident->main_cause));
+    if (!trimmed)
+        return KY_ENOMEM;
+    const ky_term *term = trimmed[0] ? ky_dict_find(run->dict, KY_VOCAB_CAUSE, trimmed) : NULL;
+    if (!term) {
+        free(incident->main_cause);
+        incident->main_cause = trimmed;
+        return 0;
+    }
+    free(trimmed);
+
+    const char *label = ky_term_label(term, run->options->lang);
+    if (strcmp(label, incident->main_cause) == 0)
+        return 0;
+    char *copy = ky_strdup(label);
+    if (!copy)
+        return KY_ENOMEM;
+    /* A second run keeps the text of the first as the one written. */
+    if (incident->main_cause_text)
+        free(incident->main_cause);
+    else
+        incident->main_cause_text = incident->main_cause;
+    incident->main_cause = copy;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The step                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static int classify_lessons(ky_classify_run *run)
+static int classify_records(ky_classify_run *run)
 {
     ky_book *book = run->book;
     int status = 0;
+    for (size_t i = 0; status == 0 && i < book->incident_count; i++)
+        status = map_main_cause(run, &book->incidents[i]);
     for (size_t i = 0; status == 0 && i < book->lesson_count; i++)
         for (int axis = 0; status == 0 && axis < KY_AXIS_COUNT; axis++)
             status = map_read_axis(run, &book->lessons[i], (ky_axis)axis);
@@ -593,7 +635,7 @@ int ky_book_classify(ky_ctx *ctx, ky_book *book, const ky_dict *dict,
         options = &defaults;
     }
     ky_classify_run run = {.ctx = ctx, .book = book, .dict = dict, .options = options};
-    int status = classify_lessons(&run);
+    int status = classify_records(&run);
     if (status == 0 && run.unreported > 0)
         ky_diag_emit(ctx, KY_SEV_WARNING, "classify.unknown-value", NULL,
                      KY_("%zu more unknown classification values were not reported"),

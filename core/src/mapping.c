@@ -246,10 +246,9 @@ static int tally(ky_map_sheet *map, const ky_row_class *classes)
     return 0;
 }
 
-/* Class every row outside the header blank or unreadable; return the unreadable ones. */
-static size_t skip_rows(const ky_map_sheet *map, ky_row_class *classes)
+/* Class every row outside the header blank or unreadable. */
+static void skip_rows(const ky_map_sheet *map, ky_row_class *classes)
 {
-    size_t skipped = 0;
     for (uint32_t r = 0; r < map->grid->row_count; r++) {
         if (map->report->header_row > 0 && r + 1 >= map->report->header_row &&
             r + 1 < map->report->header_row + map->report->header_rows) {
@@ -260,9 +259,7 @@ static size_t skip_rows(const ky_map_sheet *map, ky_row_class *classes)
         for (uint32_t c = 0; c < map->grid->rows[r].count && blank; c++)
             blank = ky_value__is_blank(ky_grid__cell(map->grid, r, c));
         classes[r] = blank ? KY_ROW_BLANK : KY_ROW_UNREADABLE;
-        skipped += !blank;
     }
-    return skipped;
 }
 
 /* Set the report's reason, or leave it NULL when out of memory. */
@@ -289,7 +286,9 @@ static void set_reason(ky_sheet_report *report, const char *format, ...)
  */
 static void skip_sheet(ky_map_sheet *map, ky_row_class *classes, const ky_header_search *found)
 {
-    size_t skipped = skip_rows(map, classes);
+    skip_rows(map, classes);
+    /* Every row of the table is skipped, blank ones included, as the counts show. */
+    size_t skipped = map->report->rows_total;
     ky_loc loc = ky_mapping__loc(map, 0, UINT32_MAX);
     loc.row = 0;
     if (map->grid->row_count == 0) {
@@ -332,7 +331,8 @@ static void skip_unknown_table(ky_map_sheet *map, ky_row_class *classes, uint32_
     ky_sheet_report *report = map->report;
     report->header_row = upper + 1;
     report->header_rows = lower - upper + 1;
-    size_t skipped = skip_rows(map, classes);
+    skip_rows(map, classes);
+    size_t skipped = report->rows_total;
     for (uint32_t r = 0; r < upper; r++) {
         if (classes[r] == KY_ROW_UNREADABLE)
             classes[r] = KY_ROW_TITLE;
@@ -439,6 +439,8 @@ static int map_table(ky_map_sheet *map, const ky_header_search *found)
         for (uint32_t r = upper; r <= lower; r++)
             classes[r] = KY_ROW_HEADER;
         status = map_rows(map, classes, upper, lower);
+        if (status == 0)
+            ky_mapping__report_unreadable(map, classes);
     }
 
     if (status == 0)
@@ -476,6 +478,50 @@ static ky_sheet_report *add_report(ky_book *book, const char *file, const char *
     return report->file && report->sheet ? report : NULL;
 }
 
+/*
+ * Warn when a hidden sheet gave records: Excel users often hide old or
+ * draft sheets, and their rows would otherwise go into the statistics
+ * unnoticed. `tables` is the number of reports that the sheet added last.
+ */
+static void warn_hidden_sheet(const ky_map_sheet *sheet_map, const char *file, size_t tables)
+{
+    const ky_grid_sheet *sheet = sheet_map->grid;
+    if (sheet->visibility == KY_SHEET_VISIBLE)
+        return;
+    const ky_book *book = sheet_map->book;
+    size_t mapped = 0;
+    for (size_t i = book->sheet_count - tables; i < book->sheet_count; i++)
+        mapped += book->sheets[i].rows_mapped;
+    if (mapped == 0)
+        return;
+
+    ky_loc loc = {.file = file, .sheet = sheet->name};
+    if (sheet->visibility == KY_SHEET_VERY_HIDDEN)
+        ky_diag_emit(sheet_map->ctx, KY_SEV_WARNING, "mapping.hidden-sheet", &loc,
+                     dngettext(KY_TEXT_DOMAIN,
+                               "sheet %s is very hidden in the workbook (only a macro or the "
+                               "VBA editor shows it), but its %zu row was read like those of "
+                               "the visible sheets. Delete the sheet if its rows do not belong "
+                               "in the outputs",
+                               "sheet %s is very hidden in the workbook (only a macro or the "
+                               "VBA editor shows it), but its %zu rows were read like those of "
+                               "the visible sheets. Delete the sheet if its rows do not belong "
+                               "in the outputs",
+                               (unsigned long)mapped),
+                     sheet->name, mapped);
+    else
+        ky_diag_emit(sheet_map->ctx, KY_SEV_WARNING, "mapping.hidden-sheet", &loc,
+                     dngettext(KY_TEXT_DOMAIN,
+                               "sheet %s is hidden in the workbook, but its %zu row was read "
+                               "like those of the visible sheets. Delete the sheet if its rows "
+                               "do not belong in the outputs",
+                               "sheet %s is hidden in the workbook, but its %zu rows were read "
+                               "like those of the visible sheets. Delete the sheet if its rows "
+                               "do not belong in the outputs",
+                               (unsigned long)mapped),
+                     sheet->name, mapped);
+}
+
 /* Add a report for each table of a sheet and map the tables one by one. */
 static int map_sheet(const ky_map_sheet *sheet_map, const char *file)
 {
@@ -506,6 +552,8 @@ static int map_sheet(const ky_map_sheet *sheet_map, const char *file)
         ky_grid__view_free(&view, true);
     }
     free(spans);
+    if (status == 0)
+        warn_hidden_sheet(sheet_map, file, count);
     return status;
 }
 

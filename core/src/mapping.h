@@ -125,4 +125,12 @@ int ky_mapping__lessons(ky_map_sheet *map, ky_row_class *classes);
 int ky_mapping__why(ky_map_sheet *map, ky_row_class *classes);
 int ky_mapping__status(ky_map_sheet *map, ky_row_class *classes, uint32_t upper, uint32_t lower);
 
+/*
+ * Warn about each row below the header that the mapper classed unreadable,
+ * naming the columns it fills and the key columns it lacks (mapping_skipped.c).
+ * The first 20 such rows of a table get a message each, and one more message
+ * counts the others. Out of memory only drops messages.
+ */
+void ky_mapping__report_unreadable(const ky_map_sheet *map, const ky_row_class *classes);
+
 #endif

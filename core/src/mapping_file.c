@@ -461,7 +461,7 @@ static int unknown_field(ky_ctx *ctx, const ky_loc *loc, const char *field, ky_t
                               field, names.data);
     else
         status = ky_error_set(ctx, KY_EPARSE, loc,
-                              KY_("unknown field \"%s\" for a %s table: expected one of %s, or "
+                              KY_("unknown field \"%s\" for a table of kind %s: expected one of %s, or "
                                   "nothing to leave the column unmapped"),
                               field, ky_table_kind_name(kind), names.data);
     ky_buf_free(&names);

@@ -108,6 +108,33 @@ static const char *const incident_fields[INC_FIELDS] = {
     "id", "summary", "occurred", "system", "main_cause", "external_impact", "damage", "effort",
 };
 
+/* Warn about an era date before its era began or after it ended, naming the era's bound. */
+static void warn_outside_era(const ky_map_sheet *map, const ky_loc *loc, const ky_cell *cell,
+                             ky_date_error error, const char *text, const char *label)
+{
+    ky_era_bounds era;
+    if (!ky_value__era_bounds(cell, &era))
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", loc,
+                     KY_("impossible date \"%s\" in column \"%s\": the date lies outside its "
+                         "Japanese era. Correct the cell. Until then the text is kept and the "
+                         "date stays unknown"),
+                     text, label);
+    else if (error == KY_DATE_BEFORE_ERA || era.last_year == 0)
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", loc,
+                     KY_("impossible date \"%s\" in column \"%s\": %s began on %04d-%02d-%02d "
+                         "(%s元年%d月%d日), so the date lies before it. Correct the cell. Until "
+                         "then the text is kept and the date stays unknown"),
+                     text, label, era.name, era.first_year, era.first_month, era.first_day,
+                     era.name, era.first_month, era.first_day);
+    else
+        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", loc,
+                     KY_("impossible date \"%s\" in column \"%s\": %s ended on %04d-%02d-%02d "
+                         "(%s%d年%d月%d日), so the date lies after it. Correct the cell. Until "
+                         "then the text is kept and the date stays unknown"),
+                     text, label, era.name, era.last_year, era.last_month, era.last_day,
+                     era.name, era.last_era_year, era.last_month, era.last_day);
+}
+
 /* Convert the occurrence date of an incident, warning about a date that cannot be read. */
 static void convert_occurred(const ky_map_sheet *map, const field_columns *columns, uint32_t row,
                              ky_incident *incident)
@@ -121,13 +148,8 @@ static void convert_occurred(const ky_map_sheet *map, const field_columns *colum
     incident->occurred = ky_value__read_date(cell, &error);
     ky_loc loc = ky_mapping__loc(map, row, (uint32_t)columns->cols[INC_OCCURRED]);
     const char *label = column_label(map, columns->cols[INC_OCCURRED], letters);
-    if (error == KY_DATE_OUTSIDE_ERA)
-        ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
-                     KY_("impossible date \"%s\" in column \"%s\": the year or day is outside "
-                         "the Japanese era (平成 ended on 平成31年4月30日, 昭和 on 昭和64年1月7日). "
-                         "Correct the cell. Until then the text is kept and the date stays "
-                         "unknown"),
-                     incident->occurred_text, label);
+    if (error == KY_DATE_BEFORE_ERA || error == KY_DATE_AFTER_ERA)
+        warn_outside_era(map, &loc, cell, error, incident->occurred_text, label);
     else if (error == KY_DATE_NO_SUCH_MONTH)
         ky_diag_emit(map->ctx, KY_SEV_WARNING, "mapping.invalid-date", &loc,
                      KY_("impossible date \"%s\" in column \"%s\": no such month, because "

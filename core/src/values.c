@@ -376,6 +376,21 @@ double ky_value__yen(const ky_cell *cell, double scale)
     return yen;
 }
 
+/*
+ * Round an effort converted from another unit to 6 decimal places, so that
+ * 12時間 reads as 0.075 person-months rather than the 0.07500000000000001
+ * that binary floating point gives. A millionth of a person-month is under
+ * a second of work at 8 hours a day and 20 days a month. Efforts of 1e9
+ * person-months or more are returned as they are, because their product
+ * with 1e6 would pass 2^53, where doubles stop holding every integer.
+ */
+static double round_effort(double months)
+{
+    if (!(fabs(months) < 1e9))
+        return months;
+    return round(months * 1e6) / 1e6;
+}
+
 /* Read person-months from folded, lower-cased text, or return NAN when it is something else. */
 static double parse_effort(const char *text, double scale, double hours_per_day,
                            double days_per_month)
@@ -404,7 +419,9 @@ static double parse_effort(const char *text, double scale, double hours_per_day,
         }
     }
     skip_spaces(&p);
-    return *p == '\0' ? n * factor : NAN;
+    if (*p != '\0')
+        return NAN;
+    return factor == 1 ? n : round_effort(n * factor);
 }
 
 double ky_value__effort(const ky_cell *cell, double scale, double hours_per_day,
@@ -419,7 +436,7 @@ double ky_value__effort(const ky_cell *cell, double scale, double hours_per_day,
     if (!cell)
         return NAN;
     if (cell->type == KY_CELL_NUMBER)
-        return cell->number * scale;
+        return scale == 1 ? cell->number : round_effort(cell->number * scale);
     char *text = parse_form(cell);
     if (!text)
         return NAN;
@@ -550,25 +567,38 @@ static const struct era {
 #define ERA_COUNT (sizeof eras / sizeof eras[0])
 
 /*
+ * Consume the era at the start of folded text, by name ("平成") or by
+ * letter before a digit ("h29"), and return its index in `eras`, or
+ * ERA_COUNT when the text starts with none.
+ */
+static size_t read_era(const char **cursor, bool *kanji)
+{
+    for (size_t i = 0; i < ERA_COUNT; i++) {
+        if (accept(cursor, eras[i].kanji)) {
+            *kanji = true;
+            return i;
+        }
+        if (**cursor == eras[i].letter && isdigit((unsigned char)(*cursor)[1])) {
+            *kanji = false;
+            (*cursor)++;
+            return i;
+        }
+    }
+    return ERA_COUNT;
+}
+
+/*
  * Read an era date: "平成29年12月31日", "令和元年5月1日", "H29.1.16", "h29/1/16"
- * or "R6-4-1", with an optional time. A date before the era began or on or
- * after the next era began is KY_DATE_OUTSIDE_ERA, never moved into another era.
+ * or "R6-4-1", with an optional time. A date before the era began is
+ * KY_DATE_BEFORE_ERA and one on or after the next era began is
+ * KY_DATE_AFTER_ERA, never moved into another era.
  */
 static double parse_era_date(const char *text, ky_date_error *error)
 {
     const char *p = text;
-    size_t era = ERA_COUNT;
     bool kanji = false;
     *error = KY_DATE_UNREADABLE;
-    for (size_t i = 0; i < ERA_COUNT && era == ERA_COUNT; i++) {
-        if (accept(&p, eras[i].kanji)) {
-            era = i;
-            kanji = true;
-        } else if (*p == eras[i].letter && isdigit((unsigned char)p[1])) {
-            era = i;
-            p++;
-        }
-    }
+    size_t era = read_era(&p, &kanji);
     if (era == ERA_COUNT)
         return NAN;
     skip_spaces(&p);
@@ -605,7 +635,7 @@ static double parse_era_date(const char *text, ky_date_error *error)
 
     int year = eras[era].year + era_year - 1;
     if (era_year < 1) {
-        *error = KY_DATE_OUTSIDE_ERA;
+        *error = KY_DATE_BEFORE_ERA;
         return NAN;
     }
     *error = check_month_day(year, month, day);
@@ -617,11 +647,37 @@ static double parse_era_date(const char *text, ky_date_error *error)
                       ? ky_date_to_serial(eras[era + 1].year, eras[era + 1].month, eras[era + 1].day)
                       : INFINITY;
     if (serial < first || serial >= next) {
-        *error = KY_DATE_OUTSIDE_ERA;
+        *error = serial < first ? KY_DATE_BEFORE_ERA : KY_DATE_AFTER_ERA;
         return NAN;
     }
     *error = KY_DATE_OK;
     return serial + fraction;
+}
+
+bool ky_value__era_bounds(const ky_cell *cell, ky_era_bounds *bounds)
+{
+    memset(bounds, 0, sizeof *bounds);
+    char *text = parse_form(cell);
+    if (!text)
+        return false;
+    const char *p = text;
+    bool kanji = false;
+    size_t era = read_era(&p, &kanji);
+    free(text);
+    if (era == ERA_COUNT)
+        return false;
+
+    bounds->name = eras[era].kanji;
+    bounds->first_year = eras[era].year;
+    bounds->first_month = eras[era].month;
+    bounds->first_day = eras[era].day;
+    if (era + 1 < ERA_COUNT) {
+        const struct era *next = &eras[era + 1];
+        double last = ky_date_to_serial(next->year, next->month, next->day) - 1;
+        ky_serial_to_date(last, &bounds->last_year, &bounds->last_month, &bounds->last_day);
+        bounds->last_era_year = bounds->last_year - eras[era].year + 1;
+    }
+    return true;
 }
 
 double ky_value__read_date(const ky_cell *cell, ky_date_error *error)

@@ -95,7 +95,8 @@ KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
  * @param scale Person-months per unit for a number without a unit.
  * @param hours_per_day Working hours in a day; 0 or less means KY_HOURS_PER_DAY.
  * @param days_per_month Working days in a month; 0 or less means KY_DAYS_PER_MONTH.
- * @return The effort, or NAN when the cell is not an effort.
+ * @return The effort, rounded to 6 decimal places when it was converted
+ *         from another unit, or NAN when the cell is not an effort.
  */
 KY_EXPORT double ky_value__effort(const ky_cell *cell, double scale, double hours_per_day,
                                   double days_per_month);
@@ -109,7 +110,8 @@ typedef enum ky_date_error {
     KY_DATE_UNREADABLE,   /**< Not written as a date. */
     KY_DATE_NO_SUCH_MONTH,/**< Written as a date, but the month is not 1-12 (2024/13/1). */
     KY_DATE_NO_SUCH_DAY,  /**< Written as a date, but the day does not exist (2月30日). */
-    KY_DATE_OUTSIDE_ERA   /**< A Japanese era year or day outside the era (平成32年). */
+    KY_DATE_AFTER_ERA,    /**< A Japanese era date after the era ended (平成32年, 平成31年5月1日). */
+    KY_DATE_BEFORE_ERA    /**< A Japanese era date before the era began (令和元年4月30日, 令和0年). */
 } ky_date_error;
 
 /**
@@ -122,6 +124,25 @@ typedef enum ky_date_error {
  * @return The serial day in the 1900 system, or NAN when unreadable.
  */
 KY_EXPORT double ky_value__read_date(const ky_cell *cell, ky_date_error *error);
+
+/** The first and last day of a Japanese era, for messages about a date outside it. */
+typedef struct ky_era_bounds {
+    const char *name;  /**< The era's name in kanji ("平成"), static. */
+    int first_year;    /**< First day, Gregorian: year, month, day. */
+    int first_month;
+    int first_day;
+    int last_era_year; /**< The era's own year of its last day (31 for 平成), 0 while it lasts. */
+    int last_year;     /**< Last day, Gregorian, all 0 while the era lasts. */
+    int last_month;
+    int last_day;
+} ky_era_bounds;
+
+/**
+ * @brief Find the era that an era date cell names, as ky_value__read_date()
+ *        reads it ("令和元年4月30日", "H32.1.1"), and store its first and last day.
+ * @return true, or false when the cell does not start with an era.
+ */
+KY_EXPORT bool ky_value__era_bounds(const ky_cell *cell, ky_era_bounds *bounds);
 
 /** @brief Read a date as ky_value__read_date() does, without the reason for a failure. */
 KY_EXPORT double ky_value__date(const ky_cell *cell);

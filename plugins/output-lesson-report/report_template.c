@@ -46,9 +46,9 @@ static int template_error(ky_ctx *ctx, int code, const char *path, const char *r
 {
     ky_loc loc = {.file = path};
     return ky_error_set(ctx, code, &loc,
-                        KY_("The reference document %s cannot be used for the report's styles: "
+                        KY_("the reference document %s cannot be used for the report's styles: "
                             "%s. Pass an ODF text document or template (.odt, .ott) saved by "
-                            "LibreOffice or another office suite."),
+                            "LibreOffice or another office suite"),
                         path, reason);
 }
 
@@ -122,13 +122,33 @@ static int check_media_type(ky_ctx *ctx, ky_zip *zip, const char *path)
     return rc;
 }
 
-/* Parse a styles.xml part. No network, no entity expansion, no messages on stderr. */
-static xmlDocPtr parse_styles(const ky_buf *xml)
+/* Record that libxml2's generic error channel got a message, instead of printing it. */
+static void note_generic_error(void *context, const char *format, ...)
 {
+    (void)format;
+    *(bool *)context = true;
+}
+
+/*
+ * Parse a styles.xml part with no network access and no entity expansion.
+ * libxml2 2.9 prints encoding errors on its generic error channel even with
+ * XML_PARSE_NOERROR, so the channel is redirected while it parses, and
+ * *encoding_error is set when it got such a message. The channel is
+ * per-thread, and the caller's handler is restored afterwards.
+ */
+static xmlDocPtr parse_styles(const ky_buf *xml, bool *encoding_error)
+{
+    *encoding_error = false;
     if (xml->len > INT32_MAX)
         return NULL;
-    return xmlReadMemory(xml->data, (int)xml->len, "styles.xml", NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_context = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(encoding_error, note_generic_error);
+    xmlDocPtr doc = xmlReadMemory(xml->data, (int)xml->len, "styles.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(saved_context, saved);
+    return doc;
 }
 
 /* Return the first child element of `parent` with this namespace and local name, or NULL. */
@@ -234,8 +254,11 @@ static int merge_builtin(xmlDocPtr template_doc, xmlDocPtr builtin_doc)
 }
 
 /* Check the parsed template: no DTD, and an office:document-styles root. */
-static int check_styles_doc(ky_ctx *ctx, xmlDocPtr doc, const char *path)
+static int check_styles_doc(ky_ctx *ctx, xmlDocPtr doc, bool encoding_error, const char *path)
 {
+    if (!doc && encoding_error)
+        return template_error(ctx, KY_EPARSE, path,
+                              KY_("styles.xml cannot be decoded in the encoding it declares"));
     if (!doc) {
         const xmlError *error = xmlGetLastError();
         char detail[200] = "";
@@ -302,10 +325,11 @@ int report_build_template_styles(ky_ctx *ctx, const char *path, const ky_buf *bu
         return rc;
     }
 
-    xmlDocPtr template_doc = parse_styles(&styles);
+    bool encoding_error = false;
+    xmlDocPtr template_doc = parse_styles(&styles, &encoding_error);
     ky_buf_free(&styles);
-    rc = check_styles_doc(ctx, template_doc, path);
-    xmlDocPtr builtin_doc = rc == 0 ? parse_styles(builtin) : NULL;
+    rc = check_styles_doc(ctx, template_doc, encoding_error, path);
+    xmlDocPtr builtin_doc = rc == 0 ? parse_styles(builtin, &encoding_error) : NULL;
     if (rc == 0 && !builtin_doc)
         rc = KY_ENOMEM; /* The built-in part is well-formed, so only memory can fail. */
     if (rc == 0)

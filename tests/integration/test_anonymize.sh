@@ -223,8 +223,14 @@ EOF
 expect 2 "$KYOKUN" convert --anonymize-map "$tmp/m.csv" "$tmp/names-book.xlsx"
 contains "$tmp/err" "--anonymize-map needs --anonymize" "map without --anonymize"
 expect 2 "$KYOKUN" convert --anonymize "$tmp/names.csv" --anonymize "$tmp/other.csv" "$tmp/names-book.xlsx"
+# A map whose folder does not exist is found before any output is written.
+expect 2 "$KYOKUN" convert --anonymize auto --anonymize-map "$tmp/no-such-folder/map.csv" \
+    -o "$tmp/no-map/" "$tmp/names-book.xlsx"
+contains "$tmp/err" "cannot write the name map $tmp/no-such-folder/map.csv (--anonymize-map): the folder $tmp/no-such-folder does not exist" \
+    "a missing map folder"
+[ ! -e "$tmp/no-map" ] || fail "outputs written although the map cannot be: $(ls "$tmp/no-map")"
 printf 'name,kind\nアクメ電機,gadget\n' >"$tmp/bad-names.csv"
-expect 1 "$KYOKUN" convert --anonymize "$tmp/bad-names.csv" -o "$tmp/bad/" "$tmp/names-book.xlsx"
+expect 2 "$KYOKUN" convert --anonymize "$tmp/bad-names.csv" -o "$tmp/bad/" "$tmp/names-book.xlsx"
 contains "$tmp/err" "bad-names.csv" "names list error names the file"
 contains "$tmp/err" "row 2" "names list error names the row"
 contains "$tmp/err" '"gadget"' "names list error quotes the kind"

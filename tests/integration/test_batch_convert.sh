@@ -113,6 +113,110 @@ expect 0 "$KYOKUN" convert -v -j 2 -t stats -o "$tmp/out-v/" "$in/2023"
 contains "$tmp/err" "$in/2023/old.stats.csv: info: skipped: named like a kyokun output" "-v names skipped outputs"
 contains "$tmp/err" "$in/2023/notes.md: info: skipped: no input plugin lists this extension" "-v names other files"
 
+# --- inputs that share a base name -------------------------------------------
+
+# A workbook beside its CSV export, and a broken pair: each input's outputs are
+# named after its whole file name, so none blocks the other, with any -j.
+pair="$tmp/pair"
+mkdir -p "$pair"
+cp "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx" "$pair/foo.xlsx"
+cp "$in/2024/q1/small.csv" "$pair/foo.csv"
+head -c 3000 "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx" > "$pair/junk.xlsx"
+: > "$pair/junk.csv"
+expect 1 "$KYOKUN" convert -v -j 1 -o "$tmp/pair1/" "$pair"
+cp "$tmp/err" "$tmp/pair-err1"
+contains "$tmp/err" "info: $pair/foo.csv and $pair/foo.xlsx have the same base name and output folder" \
+    "-v says why outputs are named after the whole file name"
+[ "$(grep -c "have the same base name" "$tmp/err")" -eq 1 ] \
+    || fail "the whole-name note is not printed once: $(cat "$tmp/err")"
+if grep -q "would overwrite" "$tmp/err"; then
+    fail "inputs sharing a base name in a folder still block each other: $(cat "$tmp/err")"
+fi
+expect 1 "$KYOKUN" convert -j 2 -o "$tmp/pair2/" "$pair"
+(cd "$tmp/pair1" && find . -type f | sort) > "$tmp/pair-files1"
+(cd "$tmp/pair2" && find . -type f | sort) > "$tmp/pair-files2"
+printf '%s\n' ./foo.csv.lesson-report.odt ./foo.csv.risk-register.xlsx ./foo.csv.stats.csv \
+    ./foo.xlsx.lesson-report.odt ./foo.xlsx.risk-register.xlsx ./foo.xlsx.stats.csv \
+    ./kyokun-summary.csv | diff - "$tmp/pair-files1" || fail "outputs of the pair are not named after the whole file names"
+diff "$tmp/pair-files1" "$tmp/pair-files2" || fail "-j 1 and -j 2 wrote different files for the pair"
+while read -r file; do
+    cmp "$tmp/pair1/$file" "$tmp/pair2/$file" || fail "$file of the pair differs between -j 1 and -j 2"
+done < "$tmp/pair-files1"
+# Each register holds the records of its own input: 3 incidents from the CSV, 5 lessons from the workbook.
+"$KY_PYTHON" - "$tmp/pair1" <<'PY'
+import sys
+import openpyxl
+
+folder = sys.argv[1]
+failures = []
+csv_book = openpyxl.load_workbook(f"{folder}/foo.csv.risk-register.xlsx")
+incidents = csv_book["Incidents"] if "Incidents" in csv_book.sheetnames else csv_book["障害一覧"]
+if incidents.max_row - 1 != 3:
+    failures.append(f"foo.csv.risk-register.xlsx has {incidents.max_row - 1} incidents, expected 3")
+xlsx_book = openpyxl.load_workbook(f"{folder}/foo.xlsx.risk-register.xlsx")
+lessons = xlsx_book["Lessons"] if "Lessons" in xlsx_book.sheetnames else xlsx_book["教訓一覧"]
+ids = [row[0] for row in lessons.iter_rows(min_row=2, values_only=True) if row[0]]
+if len(ids) != 5:
+    failures.append(f"foo.xlsx.risk-register.xlsx lists lessons {ids}, expected 5")
+for failure in failures:
+    print("FAIL:", failure, file=sys.stderr)
+sys.exit(1 if failures else 0)
+PY
+
+# Two operands with the same file name from different folders still collide in one -o folder.
+mkdir -p "$tmp/twin-a" "$tmp/twin-b"
+cp "$in/2024/q1/small.csv" "$tmp/twin-a/foo.csv"
+cp "$in/2024/q1/small.csv" "$tmp/twin-b/foo.csv"
+expect 1 "$KYOKUN" convert -j 2 -t stats -o "$tmp/twins/" "$tmp/twin-a/foo.csv" "$tmp/twin-b/foo.csv" "$pair/foo.xlsx"
+contains "$tmp/err" "error: $tmp/twin-b/foo.csv was not converted: its outputs would overwrite those of $tmp/twin-a/foo.csv" \
+    "the same file name from two folders"
+contains "$tmp/err" "kyokun: 3 files: 2 converted, 1 failed;" "the totals count the input that was not started"
+[ -s "$tmp/twins/foo.csv.stats.csv" ] && [ -s "$tmp/twins/foo.xlsx.stats.csv" ] \
+    || fail "the inputs that do not collide were not converted: $(ls "$tmp/twins")"
+
+# The message column of the summary repeats the first error line of each input.
+"$KY_PYTHON" - "$tmp/pair1/kyokun-summary.csv" "$tmp/pair-err1" "$tmp/twins/kyokun-summary.csv" "$tmp/err" <<'PY'
+import csv, sys
+
+failures = []
+for summary_path, err_path in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    rows = list(csv.DictReader(open(summary_path, encoding="utf-8-sig", newline="")))
+    header = list(rows[0].keys()) if rows else []
+    if header[-1:] != ["message"] or header[:2] != ["file", "status"]:
+        failures.append(f"{summary_path}: header {header}")
+    lines = open(err_path, encoding="utf-8").read().splitlines()
+    for row in rows:
+        path = row["file"]
+        if row["status"] == "converted":
+            if row["message"]:
+                failures.append(f"{path}: converted with message {row['message']!r}")
+            continue
+        # The terminal line is "kyokun: PATH: error: ..." or, for a planning error, "kyokun: error: PATH ...".
+        errors = [line for line in lines
+                  if line.startswith(f"kyokun: {path}: error: ")
+                  or line.startswith(f"kyokun: error: {path} ")]
+        if not errors:
+            failures.append(f"{path}: no error line on the terminal")
+            continue
+        expected = errors[0].removeprefix("kyokun: ").removeprefix(f"{path}: ")
+        if row["message"] != expected:
+            failures.append(f"{path}: message {row['message']!r}, terminal {expected!r}")
+for failure in failures:
+    print("FAIL:", failure, file=sys.stderr)
+sys.exit(1 if failures else 0)
+PY
+grep -q "twin-b/foo.csv,not started," "$tmp/twins/kyokun-summary.csv" \
+    || fail "the colliding input is not listed as not started: $(cat "$tmp/twins/kyokun-summary.csv")"
+
+# The progress line counts the input that was not started, so it ends at 3/3.
+cmd="$(printf '%q ' "$KYOKUN" convert --force -j 2 -t stats -o "$tmp/twins/" "$tmp/twin-a/foo.csv" "$tmp/twin-b/foo.csv" "$pair/foo.xlsx")"
+script -qec "$cmd" /dev/null > "$tmp/tty-twins" 2>&1 || true
+grep -q $'\r\033\\[Kkyokun: 3/3 files' "$tmp/tty-twins" \
+    || fail "the progress line does not end at 3/3: $(cat -A "$tmp/tty-twins" | head -c 3000)"
+if grep -q "/2 files" "$tmp/tty-twins"; then
+    fail "the progress total leaves out the input that was not started: $(cat -A "$tmp/tty-twins" | head -c 3000)"
+fi
+
 # --- the summary CSV against `kyokun inspect` ---------------------------------
 
 for file in "${good_inputs[@]}"; do

@@ -99,6 +99,12 @@ def test_guide_g7(work):
     check(block.count('出どころ: 提案') == 5, '--explain G7 does not show 5 suggested axes:\n'
           + block)
     check('体制' in block and 'パッチ' in block, '--explain G7 lacks the matched words:\n' + block)
+    # --explain prints the lesson alone: no sheet list before it, and no warnings.
+    check(proc.stdout.startswith('G7 '), '--explain G7 prints more than the lesson:\n'
+          + proc.stdout[:400])
+    check('シート' not in proc.stdout.split('\n', 1)[0] and '列:' not in proc.stdout,
+          '--explain G7 lists the sheets:\n' + proc.stdout[:400])
+    check('警告' not in proc.stderr, '--explain G7 prints warnings without -v:\n' + proc.stderr)
 
 
 def test_dictionary_extends_and_replaces(work):
@@ -114,18 +120,31 @@ def test_dictionary_extends_and_replaces(work):
     os.mkdir(extra)
     write_csv(os.path.join(extra, 'purpose.extra.csv'),
               [['code', 'parent', 'ja', 'en', 'aliases'], ['PU1', '', '', '', '体制づくり']])
-    proc = run('inspect', '--dictionary', extra, '--explain', 'T1', lessons)
+    # Without --explain, so that the warning would be printed if the alias were not used.
+    proc = run('inspect', '--dictionary', extra, lessons)
     check('体制づくり"' not in proc.stderr, 'the extra alias is not used:\n' + proc.stderr)
+    proc = run('inspect', '--dictionary', extra, '--explain', 'T1', lessons)
     check('purpose of use: organisation and structure' in proc.stdout,
           'T1 is not mapped to PU1:\n' + proc.stdout)
     proc = run('inspect', '--explain', 'X99', lessons, expect=1)
-    check('"X99"' in proc.stderr, 'a missing --explain id is not reported:\n' + proc.stderr)
+    check('no lesson has the id "X99"; the lesson ids are: T1\n' in proc.stderr,
+          'a missing --explain id does not list the ids:\n' + proc.stderr)
+    check('-v' not in proc.stderr, 'the message still points to inspect -v:\n' + proc.stderr)
+
+    # With more than 20 lessons the first 20 ids are listed and the rest counted.
+    many = os.path.join(work, 'many-lessons.csv')
+    write_csv(many, [['教訓ID', '教訓概要', '問題']]
+              + [['L%02d' % n, '監視の閾値を見直すこと', '監視が発報しなかった'] for n in range(1, 24)])
+    proc = run('inspect', '--explain', 'X99', many, expect=1)
+    listed = ', '.join('L%02d' % n for n in range(1, 21))
+    check('the lesson ids are: %s and 3 more\n' % listed in proc.stderr,
+          'the ids of 23 lessons are not listed as 20 and 3 more:\n' + proc.stderr)
 
     bad = os.path.join(work, 'dict-bad')
     os.mkdir(bad)
     write_csv(os.path.join(bad, 'purpose.csv'),
               [['code', 'ja', 'en'], ['PU1', '組織', 'org'], ['P U2', '運用', 'ops']])
-    proc = run('inspect', '--dictionary', bad, lessons, expect=1)
+    proc = run('inspect', '--dictionary', bad, lessons, expect=2)
     check(os.path.join(bad, 'purpose.csv') + ': row 3, column A: error' in proc.stderr,
           'the dictionary error does not name file, row and column:\n' + proc.stderr)
     run('inspect', '--dictionary', os.path.join(work, 'missing'), lessons, expect=2)

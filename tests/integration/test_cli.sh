@@ -95,8 +95,13 @@ expect 2 "$KYOKUN" convert --threshold 26 in.csv
 contains "$tmp/err" "26" "threshold out of range"
 expect 2 "$KYOKUN" convert --threshold abc in.csv
 expect 2 "$KYOKUN" convert --lang fr in.csv
-expect 1 "$KYOKUN" convert -m mapping.csv in.csv
+# A file named by an option that cannot be opened is a usage error, found before any input.
+expect 2 "$KYOKUN" convert -m mapping.csv in.csv
 contains "$tmp/err" "cannot open the mapping file" "-m"
+expect 2 "$KYOKUN" convert --levels levels.csv in.csv
+contains "$tmp/err" "levels.csv: error: cannot open the level table" "--levels"
+expect 2 "$KYOKUN" inspect -m mapping.csv in.csv
+expect 2 "$KYOKUN" validate --levels levels.csv in.csv
 expect 2 "$KYOKUN" dump
 expect 2 "$KYOKUN" dump --sheet
 expect 1 "$KYOKUN" validate in.xlsx
@@ -251,17 +256,31 @@ expect 0 "$KYOKUN" convert --force -q -o "$tmp/out1" "$good"
 # One output file chosen by its extension, and by -t.
 expect 0 "$KYOKUN" convert -o "$tmp/single.csv" "$good"
 [ -s "$tmp/single.csv" ] || fail "convert -o single.csv wrote nothing"
-expect 0 "$KYOKUN" convert -t stats -o "$tmp/single.txt" "$good"
+expect 0 "$KYOKUN" convert -t stats --lang ja -o "$tmp/single.txt" "$good"
 [ -s "$tmp/single.txt" ] || fail "convert -t stats -o single.txt wrote nothing"
 
 # --output-encoding cp932 writes the same table as the UTF-8 default, in CP932.
-expect 0 "$KYOKUN" convert -t stats --output-encoding cp932 -o "$tmp/single.cp932.csv" "$good"
+# Both use --lang ja, so that the main causes are Japanese labels.
+expect 0 "$KYOKUN" convert -t stats --lang ja --output-encoding cp932 -o "$tmp/single.cp932.csv" "$good"
 /usr/bin/python3 - "$tmp/single.cp932.csv" "$tmp/single.txt" <<'PY' || fail "the cp932 statistics do not decode as CP932 to the UTF-8 table"
 import sys
 cp932 = open(sys.argv[1], "rb").read().decode("cp932")
 utf8 = open(sys.argv[2], "rb").read().decode("utf-8")
 sys.exit(0 if cp932 == utf8 and any(ord(c) > 0x7F for c in cp932) else 1)
 PY
+# The CP932 aliases that --encoding accepts name the same output encoding, in any letter case.
+for alias in SJIS shift_jis Ms932; do
+    expect 0 "$KYOKUN" convert -t stats --lang ja --output-encoding "$alias" -o "$tmp/single.$alias.csv" "$good"
+    cmp "$tmp/single.cp932.csv" "$tmp/single.$alias.csv" \
+        || fail "--output-encoding $alias wrote other bytes than cp932"
+done
+# An unknown --encoding is a usage error for every input format, before any input is read.
+expect 2 "$KYOKUN" convert --encoding latin1 -o "$tmp/latin1-out/" "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx"
+contains "$tmp/err" "invalid encoding 'latin1': expected utf-8, utf-16" "--encoding lists the valid names"
+[ ! -e "$tmp/latin1-out" ] || fail "convert --encoding latin1 wrote outputs: $(ls "$tmp/latin1-out")"
+expect 2 "$KYOKUN" inspect --encoding latin1 "$good"
+expect 2 "$KYOKUN" dump --encoding latin1 "$good"
+expect 0 "$KYOKUN" inspect --encoding Shift_JIS "$good"
 expect 2 "$KYOKUN" convert -t stats --output-encoding latin1 -o "$tmp/latin1.csv" "$good"
 contains "$tmp/err" "utf-8, utf-8-bom or cp932" "--output-encoding lists the valid values"
 [ ! -e "$tmp/latin1.csv" ] || fail "convert --output-encoding latin1 wrote a file"
@@ -318,7 +337,7 @@ cp "$good" "$tmp/dup1/dup.csv"
 cp "$good" "$tmp/dup2/dup.csv"
 expect 1 "$KYOKUN" convert -o "$tmp/out-dup/" "$tmp/dup1/dup.csv" "$tmp/dup2/dup.csv"
 contains "$tmp/err" \
-    "error: $tmp/dup2/dup.csv was not converted: its outputs would overwrite those of $tmp/dup1/dup.csv. Give each input its own -o folder, or rename one of them" \
+    "error: $tmp/dup2/dup.csv was not converted: its outputs would overwrite those of $tmp/dup1/dup.csv. Convert one of them in a separate run with its own -o folder, or rename one of them" \
     "an input whose outputs would overwrite another's"
 [ "$(grep -c 'was not converted' "$tmp/err")" -eq 1 ] \
     || fail "the skipped input is reported more than once: $(cat "$tmp/err")"

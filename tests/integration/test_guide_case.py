@@ -188,7 +188,7 @@ def main():
 
         # The same incident list as a CP932 CSV gives the same statistics.
         out3 = os.path.join(workdir, 'csv')
-        run('convert', '-t', 'stats', '-o', out3 + '/', SAMPLE_CSV)
+        run('convert', '--lang', 'ja', '-t', 'stats', '-o', out3 + '/', SAMPLE_CSV)
         csv_stats = os.path.join(out3, 'incidents.cp932.stats.csv')
         check(os.path.isfile(csv_stats), 'convert of the CP932 CSV wrote no stats')
         if os.path.isfile(csv_stats):

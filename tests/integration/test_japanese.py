@@ -45,6 +45,15 @@ def english_lines(text):
     return [line for line in text.splitlines() if is_prose(line) and not JAPANESE.search(line)]
 
 
+# A particle after a space that follows a Japanese word, as in "対応付けファイル を開けません".
+# After a path or a quoted value the space is right, so only kana or kanji before it count.
+SPACED_PARTICLE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff] [をがは]")
+
+
+def spaced_particle_lines(text):
+    return [line for line in text.splitlines() if SPACED_PARTICLE.search(line)]
+
+
 def run(args, env, cwd):
     result = subprocess.run([KYOKUN] + args, env=env, cwd=cwd, capture_output=True,
                             text=True, encoding="utf-8", errors="replace", timeout=120)
@@ -67,6 +76,8 @@ def main():
     def check(label, text):
         for line in english_lines(text):
             failures.append(f"{label}: {line!r}")
+        for line in spaced_particle_lines(text):
+            failures.append(f"{label}: a space before a particle: {line!r}")
 
     # The commands, as the English help lists them.
     _, help_en, _ = run(["--help"], english_env, SOURCE)
@@ -101,6 +112,10 @@ def main():
             ["convert", "--output-encoding", "latin1", sample],
             ["convert", "--anonymize-map", os.path.join(tmp, "map.csv"), sample],
             ["convert", "--anonymize", names, "-o", tmp + "/names/", sample],
+            ["convert", "-m", os.path.join(tmp, "no-such-mapping.csv"), sample],
+            ["convert", "--levels", os.path.join(tmp, "no-such-levels.csv"), sample],
+            ["convert", "--encoding", "latin1", sample],
+            ["convert", "--reference-odt", names, sample],
             ["convert", "-o"],
             ["validate"],
             ["validate", "--format", "xml", sample],

@@ -156,7 +156,7 @@ def check_bad_files(work, rows):
     path = os.path.join(work, 'bad-field.csv')
     write_mapping(path, bad_field)
     result = run('convert', '-m', path, '-o', os.path.join(work, 'bad-out') + '/', SAMPLE,
-                 expect=1)
+                 expect=2)
     check(f'bad-field.csv: row {row_number}, column G: error: unknown field "impakt"'
           in result.stderr, f'bad field: stderr {result.stderr!r}')
 
@@ -166,18 +166,19 @@ def check_bad_files(work, rows):
             row[5] = '影響の内容'
     path = os.path.join(work, 'bad-header.csv')
     write_mapping(path, bad_header)
+    # The file parses, but its header is missing from the input: an error of that input.
     result = run('inspect', '-m', path, SAMPLE, expect=1)
     check(f'bad-header.csv: row {row_number}: error: no column has the header "影響の内容"'
           in result.stderr, f'bad header: stderr {result.stderr!r}')
 
     path = os.path.join(work, 'wrong-columns.csv')
     write_mapping(path, [['sheet', 'heading', 'field'], [RISK_SHEET, '影響内容', 'impact']])
-    result = run('validate', '-m', path, SAMPLE, expect=1)
+    result = run('validate', '-m', path, SAMPLE, expect=2)
     check('wrong-columns.csv: row 1, column B: error: unknown column "heading"' in result.stderr,
           f'wrong columns: stderr {result.stderr!r}')
 
     result = run('convert', '-m', SAMPLE, '-o', os.path.join(work, 'bad-out') + '/', SAMPLE,
-                 expect=1)
+                 expect=2)
     check('is not a CSV text file' in result.stderr, f'xlsx as mapping: {result.stderr!r}')
 
 

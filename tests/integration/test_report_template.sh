@@ -134,13 +134,23 @@ grep -q 'クラウド事業者と利用者が連携した統制がとれたト�
     || fail "the report rendered with the template lost lesson G7's title"
 
 # --- Unusable templates ---
-# expect_rejected NAME TEMPLATE PROBLEM: convert fails, names TEMPLATE and
-# PROBLEM in its message, and writes no report.
+# expect_rejected NAME TEMPLATE PROBLEM [STATUS]: convert exits with STATUS
+# (default 1), names TEMPLATE and PROBLEM in its message, and writes no report.
+# Status 2 is for a template rejected before any input is read: then no input
+# summary is printed. Status 1 is for the report plugin's own checks, whose
+# message starts in lower case like the others.
 expect_rejected() {
-    local name="$1" template="$2" problem="$3" out="$tmp/rejected-$1.odt" status=0
+    local name="$1" template="$2" problem="$3" want="${4:-1}" out="$tmp/rejected-$1.odt" status=0
     LC_ALL=C.UTF-8 LANGUAGE= "$KYOKUN" convert --lang ja --reference-odt "$template" "$sample" \
         -o "$out" -t lesson-report 2>"$tmp/$name.log" || status=$?
-    [ "$status" -eq 1 ] || { cat "$tmp/$name.log" >&2; fail "$name: exit status $status, expected 1"; }
+    [ "$status" -eq "$want" ] || { cat "$tmp/$name.log" >&2; fail "$name: exit status $status, expected $want"; }
+    if [ "$want" -eq 2 ]; then
+        ! grep -qF "$sample:" "$tmp/$name.log" \
+            || { cat "$tmp/$name.log" >&2; fail "$name: the input was read before the template was checked"; }
+    else
+        grep -qF "error: the reference document $template" "$tmp/$name.log" \
+            || { cat "$tmp/$name.log" >&2; fail "$name: the message does not start with 'the reference document'"; }
+    fi
     grep -qF "$template" "$tmp/$name.log" || { cat "$tmp/$name.log" >&2; fail "$name: the message does not name the template"; }
     grep -qF "$problem" "$tmp/$name.log" || { cat "$tmp/$name.log" >&2; fail "$name: the message does not say '$problem'"; }
     [ ! -e "$out" ] || fail "$name: a report was written although the template is unusable"
@@ -148,10 +158,10 @@ expect_rejected() {
 }
 
 printf 'not a zip file\n' >"$tmp/plain.odt"
-expect_rejected not-zip "$tmp/plain.odt" "cannot be used for the report's styles: not a zip file"
+expect_rejected not-zip "$tmp/plain.odt" "is not an ODF text document or template: it is not a zip package" 2
 
 make_template "$tmp/no-styles.odt" application/vnd.oasis.opendocument.text -
-expect_rejected no-styles "$tmp/no-styles.odt" "it has no styles.xml"
+expect_rejected no-styles "$tmp/no-styles.odt" "it contains no styles.xml" 2
 
 printf '<?xml version="1.0"?>\n<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">\n<office:styles>\n' >"$tmp/broken.xml"
 make_template "$tmp/broken.odt" application/vnd.oasis.opendocument.text "$tmp/broken.xml"
@@ -177,6 +187,18 @@ expect_rejected wrong-root "$tmp/other.odt" "not an ODF styles part"
 make_template "$tmp/huge.odt" application/vnd.oasis.opendocument.text "$tmp/huge.xml"
 expect_rejected too-large "$tmp/huge.odt" "styles.xml inflates to 20971550 bytes, more than the limit of 16777216 bytes"
 
-expect_rejected missing "$tmp/no-such-template.ott" "cannot be used for the report's styles: cannot open the file"
+expect_rejected missing "$tmp/no-such-template.ott" "cannot read the reference document" 2
+
+# A bad template is reported once, not once per input, and no input is converted.
+sample_copy="$tmp/second-input.xlsx"
+cp "$sample" "$sample_copy"
+status=0
+LC_ALL=C.UTF-8 LANGUAGE= "$KYOKUN" convert --reference-odt "$tmp/plain.odt" -o "$tmp/rejected-batch/" \
+    "$sample" "$sample_copy" 2>"$tmp/batch.log" || status=$?
+[ "$status" -eq 2 ] || { cat "$tmp/batch.log" >&2; fail "batch with a bad template: exit status $status, expected 2"; }
+[ "$(grep -c "plain.odt" "$tmp/batch.log")" -eq 1 ] \
+    || { cat "$tmp/batch.log" >&2; fail "the bad template is not reported exactly once"; }
+[ ! -e "$tmp/rejected-batch" ] || [ -z "$(ls -A "$tmp/rejected-batch")" ] \
+    || fail "outputs were written with a bad template: $(ls "$tmp/rejected-batch")"
 
 echo "test_report_template: template styles kept and completed; unusable templates rejected"

@@ -102,7 +102,7 @@ import sys
 
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
-header = ["rule", "severity", "file", "sheet", "row", "record_id", "message", "fix"]
+header = ["rule", "severity", "file", "sheet", "row", "record_id", "message", "fix", "column"]
 if rows[0] != header:
     sys.exit(f"header {rows[0]!r}, expected {header!r}")
 records = rows[1:]
@@ -170,6 +170,41 @@ expected = [
 ]
 if found != expected:
     sys.exit(f"findings {found!r}, expected {expected!r}")
+EOF
+
+# Two cells of one row keep their columns apart in the CSV, as in the text.
+"$python" - "$tmp/two-cells.xlsx" <<'EOF'
+import sys
+
+import openpyxl
+
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "リスク管理表"
+ws.append(["No.", "カテゴリー", "リスク内容", "影響内容", "A:影響度", "B:発生度", "C:リスク値"])
+ws.append([1, "運用", "負荷分散装置の障害", "サービス停止", 3, 2, 6])
+ws.append([2, "運用", "パッチの適用漏れ", "既知の不具合による停止", "すごく", "すごく", None])
+wb.save(sys.argv[1])
+EOF
+expect 0 "$KYOKUN" validate "$tmp/two-cells.xlsx"
+cp "$tmp/out" "$tmp/two-cells.txt"
+expect 0 "$KYOKUN" validate --format csv "$tmp/two-cells.xlsx"
+"$python" - "$tmp/out" "$tmp/two-cells.txt" <<'EOF' || fail "the CSV findings lose the column of their cell"
+import csv
+import sys
+
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    records = list(csv.DictReader(f))
+text = open(sys.argv[2], encoding="utf-8").read()
+levels = sorted((r["row"], r["column"]) for r in records if r["rule"] == "mapping.invalid-level")
+if levels != [("3", "E"), ("3", "F")]:
+    sys.exit(f"invalid levels at {levels!r}, expected row 3, columns E and F")
+for record in records:
+    if record["column"] and f"{record['sheet']}!{record['column']}{record['row']}: " not in text:
+        sys.exit(f"{record['column']}{record['row']} of {record['rule']} is not in the text output")
+rows = [tuple(r.values()) for r in records]
+if len(set(rows)) != len(rows):
+    sys.exit(f"identical CSV records: {rows!r}")
 EOF
 
 # --quiet keeps the reading warnings, because they are findings, but drops the summary.

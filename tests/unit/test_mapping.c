@@ -268,13 +268,15 @@ static void test_incidents__unreadable_amount_warned(void **state)
     incident_sheet(f);
     map(f);
 
-    /* The unmapped column 担当者 is warned about first, in the header row. */
-    assert_int_equal(f->seen.count, 2);
+    /* The unmapped column 担当者 is warned about first, in the header row, and
+       the row with only No. and 担当者 last, as unreadable. */
+    assert_int_equal(f->seen.count, 3);
     assert_string_equal(f->seen.codes[0], "mapping.unmapped-columns");
     assert_string_equal(f->seen.codes[1], "mapping.invalid-amount");
     assert_string_equal(f->seen.sheets[1], "一覧");
     assert_int_equal(f->seen.rows[1], 7);
     assert_int_equal(f->seen.cols[1], 5);
+    assert_string_equal(f->seen.codes[2], "mapping.unreadable-row");
 }
 
 static void test_columns__unmapped_kept_as_extra(void **state)
@@ -962,9 +964,9 @@ static void test_values__impossible_era_dates(void **state)
         const char *text;
         ky_date_error error;
     } cases[] = {
-        {"平成32年1月1日", KY_DATE_OUTSIDE_ERA}, {"H31.5.1", KY_DATE_OUTSIDE_ERA},
-        {"昭和64年1月8日", KY_DATE_OUTSIDE_ERA}, {"令和元年4月30日", KY_DATE_OUTSIDE_ERA},
-        {"大正元年7月29日", KY_DATE_OUTSIDE_ERA}, {"R0.1.1", KY_DATE_OUTSIDE_ERA},
+        {"平成32年1月1日", KY_DATE_AFTER_ERA}, {"H31.5.1", KY_DATE_AFTER_ERA},
+        {"昭和64年1月8日", KY_DATE_AFTER_ERA}, {"令和元年4月30日", KY_DATE_BEFORE_ERA},
+        {"大正元年7月29日", KY_DATE_BEFORE_ERA}, {"R0.1.1", KY_DATE_BEFORE_ERA},
         {"平成29年2月30日", KY_DATE_NO_SUCH_DAY}, {"2023/2/29", KY_DATE_NO_SUCH_DAY},
         {"X29.1.16", KY_DATE_UNREADABLE}, {"H29.1.16送検", KY_DATE_UNREADABLE},
     };
@@ -996,9 +998,28 @@ static void test_incidents__impossible_era_date_warned(void **state)
     assert_string_equal(f->seen.codes[0], "mapping.invalid-date");
     assert_int_equal(f->seen.rows[0], 2);
     assert_int_equal(f->seen.cols[0], 1);
-    assert_non_null(strstr(f->seen.messages[0], "outside the Japanese era"));
+    assert_non_null(strstr(f->seen.messages[0], "平成 ended on 2019-04-30 (平成31年4月30日)"));
     assert_int_equal(f->seen.rows[1], 3);
     assert_non_null(strstr(f->seen.messages[1], "no such day"));
+}
+
+static void test_incidents__era_bounds_named(void **state)
+{
+    fixture *f = *state;
+    begin(&f->grid, "障害一覧");
+    ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
+    ROW(&f->grid, 1, T(0, "令和元年4月30日"), T(1, "バッチ遅延"));
+    ROW(&f->grid, 2, T(0, "S64.1.8"), T(1, "帳票の誤り"));
+    ROW(&f->grid, 3, T(0, "令和0年5月1日"), T(1, "ログイン不可"));
+    end(&f->grid);
+    map(f);
+
+    assert_int_equal(f->book->incident_count, 3);
+    assert_int_equal(f->seen.count, 3);
+    assert_non_null(strstr(f->seen.messages[0], "令和 began on 2019-05-01 (令和元年5月1日)"));
+    assert_null(strstr(f->seen.messages[0], "ended"));
+    assert_non_null(strstr(f->seen.messages[1], "昭和 ended on 1989-01-07 (昭和64年1月7日)"));
+    assert_non_null(strstr(f->seen.messages[2], "令和 began on 2019-05-01 (令和元年5月1日)"));
 }
 
 static void test_values__no_such_month(void **state)
@@ -1430,6 +1451,7 @@ int main(void)
         cmocka_unit_test(test_values__era_dates),
         cmocka_unit_test(test_values__impossible_era_dates),
         cmocka_unit_test_setup_teardown(test_incidents__impossible_era_date_warned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents__era_bounds_named, setup, teardown),
         cmocka_unit_test(test_values__no_such_month),
         cmocka_unit_test_setup_teardown(test_incidents__impossible_month_warned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incidents__negative_amounts_warned, setup, teardown),

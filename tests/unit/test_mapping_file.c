@@ -357,7 +357,7 @@ static void test_load__errors_located(void **state)
         const char *words; /* expected in the message */
     } cases[] = {
         {HEADER_ROW "*,リスク,1,risks,C,影響内容,impakt,\n", KY_EPARSE, 2, 7, "unknown field \"impakt\""},
-        {HEADER_ROW "*,リスク,1,risks,C,影響内容,summary,\n", KY_EPARSE, 2, 7, "for a risks table"},
+        {HEADER_ROW "*,リスク,1,risks,C,影響内容,summary,\n", KY_EPARSE, 2, 7, "for a table of kind risks"},
         {HEADER_ROW "*,リスク,1,,C,影響内容,nosuch,\n", KY_EPARSE, 2, 7, "unknown field"},
         {"sheet,head,field\n", KY_EPARSE, 1, 2, "unknown column \"head\""},
         {"sheet,header\n", KY_EPARSE, 1, 0, "no \"field\" column"},

@@ -331,6 +331,31 @@ static void test_values__effort_hours_and_days(void **state)
     }
 }
 
+static void test_values__effort_rounded(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        double hours_per_day;
+        double months; /* compared exactly */
+    } cases[] = {
+        {"12時間", 8, 0.075},        /* 12 / 160 gives 0.07500000000000001 unrounded */
+        {"1時間", 7.5, 0.006667},    /* 1 / 150 = 0.0066666... at 20 days a month */
+        {"3人日", 8, 0.15},
+        {"1.2345678", 8, 1.2345678}, /* person-months as written: not converted, not rounded */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ky_cell cell = T(0, cases[i].text);
+        double months = ky_value__effort(&cell, 1, cases[i].hours_per_day, 20);
+        if (months != cases[i].months)
+            fail_msg("\"%s\": expected %.17g person-months, got %.17g", cases[i].text,
+                     cases[i].months, months);
+    }
+    /* A plain number in a column whose header gives the unit (時間) is converted too. */
+    const ky_cell hours = N(0, 12);
+    assert_true(ky_value__effort(&hours, 1.0 / 160, 8, 20) == 0.075);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Dates                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -382,12 +407,12 @@ static void test_values__impossible_dates_rejected(void **state)
         const char *text;
         ky_date_error error;
     } cases[] = {
-        {"平成32年1月1日", KY_DATE_OUTSIDE_ERA},
-        {"H32.1.1", KY_DATE_OUTSIDE_ERA},
-        {"令和0年5月1日", KY_DATE_OUTSIDE_ERA},
-        {"R0.5.1", KY_DATE_OUTSIDE_ERA},
-        {"令和元年4月30日", KY_DATE_OUTSIDE_ERA},
-        {"平成元年1月7日", KY_DATE_OUTSIDE_ERA},
+        {"平成32年1月1日", KY_DATE_AFTER_ERA},
+        {"H32.1.1", KY_DATE_AFTER_ERA},
+        {"令和0年5月1日", KY_DATE_BEFORE_ERA},
+        {"R0.5.1", KY_DATE_BEFORE_ERA},
+        {"令和元年4月30日", KY_DATE_BEFORE_ERA},
+        {"平成元年1月7日", KY_DATE_BEFORE_ERA},
         {"2024年2月30日", KY_DATE_NO_SUCH_DAY},
         {"2023/2/29", KY_DATE_NO_SUCH_DAY},
         {"令和6年4月31日", KY_DATE_NO_SUCH_DAY},
@@ -442,7 +467,8 @@ static void test_incidents__values_and_text_kept(void **state)
     assert_string_equal(first->damage_text, "1,200万円");
     assert_true(first->damage_yen == 12000000);
     assert_string_equal(first->effort_text, "15時間");
-    assert_true(fabs(first->effort_pm - 15 / (7.5 * 21)) < 1e-12);
+    /* 15 / 157.5 = 0.0952380..., rounded to 6 decimal places as a converted effort. */
+    assert_true(first->effort_pm == 0.095238);
 
     const ky_incident *second = &f->book->incidents[1];
     assert_string_equal(second->occurred_text, "平成32年1月10日");
@@ -534,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_levels__binary_and_missing_files, setup, teardown),
         cmocka_unit_test(test_values__yen_forms),
         cmocka_unit_test(test_values__effort_hours_and_days),
+        cmocka_unit_test(test_values__effort_rounded),
         cmocka_unit_test(test_values__date_forms),
         cmocka_unit_test(test_values__impossible_dates_rejected),
         cmocka_unit_test_setup_teardown(test_incidents__values_and_text_kept, setup, teardown),

@@ -54,7 +54,8 @@ typedef struct ky_incident {
     char *occurred_text;    /**< 発生日時 as written. */
     double occurred;        /**< Serial day (1900 system), NAN when unreadable or absent. */
     char *system;           /**< システム名 */
-    char *main_cause;       /**< 主な原因 */
+    char *main_cause;       /**< 主な原因: after ky_book_classify(), the cause.csv label when the
+                                 text names a known cause, else the text as written, trimmed. */
     char *external_impact;  /**< 対外影響 */
     char *damage_text;      /**< 障害の影響額 as written. */
     double damage_yen;      /**< NAN when absent or unreadable. */
@@ -62,6 +63,7 @@ typedef struct ky_incident {
     double effort_pm;       /**< Person-months, NAN when absent or unreadable. */
     ky_extras extras;
     ky_origin origin;
+    char *main_cause_text;  /**< 主な原因 as written, NULL when not changed */
 } ky_incident;
 
 /** One cell of an incident status table (障害状況表). */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Classification: the step that runs once a book contains all its inputs. It
- * maps classification cells to the vocabularies, derives Type I-IV from
- * damage and effect columns, suggests the axes a lesson lacks from keyword
- * rules, and gives lessons without an id a generated one.
+ * maps classification cells and the main causes of incidents to the
+ * vocabularies, derives Type I-IV from damage and effect columns, suggests
+ * the axes a lesson lacks from keyword rules, and gives lessons without an
+ * id a generated one.
  */
 #ifndef KYOKUN_CLASSIFY_H
 #define KYOKUN_CLASSIFY_H
@@ -59,7 +60,15 @@ KY_EXPORT int ky_classify_parse_prefixes(ky_classify_options *options, const cha
 KY_EXPORT int ky_type_for_damage(double yen);
 
 /**
- * @brief Classify the lessons of a complete book.
+ * @brief Classify the lessons of a complete book, and map the main causes
+ *        of its incidents to cause.csv.
+ *
+ * An incident's main cause is looked up in cause.csv as a read axis value
+ * is (step 1 below). A recognised cause is replaced by its label in
+ * options->lang and the text as written moves to main_cause_text, so that
+ * the statistics count spellings of one cause together. An unknown cause
+ * is kept as written, trimmed, and is not reported, because causes are
+ * free text in many registers.
  *
  * For each lesson and axis, in this order of precedence:
  *  1. A value read from the sheet (KY_VALUE_READ) is looked up in its
