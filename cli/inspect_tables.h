@@ -28,7 +28,7 @@ void cli_inspect_print_csv(FILE *out, const ky_book *book);
 
 /**
  * @brief Print the records of a status table (its events with the time read)
- *        or of a why-why analysis (its tree), indented; other kinds print nothing.
+ *        or of a why-why analysis (its tree), indented. Other kinds print nothing.
  */
 void cli_inspect_print_records(FILE *out, const ky_book *book, const ky_sheet_report *report);
 

@@ -235,17 +235,17 @@ static int map_value(ky_classify_run *run, const ky_lesson *lesson, ky_axis axis
 /* Remove the later copies of an item that appears twice, as two spellings of one value do. */
 static void drop_duplicates(ky_strlist *list)
 {
-    size_t kept = 0;
+    size_t unique = 0;
     for (size_t i = 0; i < list->count; i++) {
         bool seen = false;
-        for (size_t j = 0; j < kept && !seen; j++)
+        for (size_t j = 0; j < unique && !seen; j++)
             seen = strcmp(list->items[j], list->items[i]) == 0;
         if (seen)
             free(list->items[i]);
         else
-            list->items[kept++] = list->items[i];
+            list->items[unique++] = list->items[i];
     }
-    list->count = kept;
+    list->count = unique;
 }
 
 static ky_strlist *axis_list(ky_classification *classification, ky_axis axis)

@@ -104,7 +104,7 @@ typedef struct ky_table_span {
  */
 int ky_mapping__split_tables(const ky_grid_sheet *sheet, ky_table_span **spans, size_t *count);
 
-/* Return true when a row's first value says it sums the rows above (合計, 小計, Total). */
+/* Return true when a row's first value marks it as a sum of the rows above (合計, 小計, Total). */
 KY_EXPORT bool ky_mapping__is_totals(const ky_grid_sheet *sheet, uint32_t row);
 
 /* Shared helpers (mapping.c). */
