@@ -938,8 +938,11 @@ int ky_csv_read(ky_ctx *ctx, const unsigned char *data, size_t size,
     memset(&parser, 0, sizeof parser);
     if (!options)
         options = &defaults;
-    if (!data)
+    if (!data) {
+        /* Adding even 0 to a null pointer is undefined, so read an empty string. */
+        data = (const unsigned char *)"";
         size = 0;
+    }
     ky_loc file_loc = {.file = options->path};
     page_release release = {.enabled = options->release_mapping && size > 0,
                             .page_size = (uintptr_t)sysconf(_SC_PAGESIZE)};

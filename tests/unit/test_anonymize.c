@@ -358,6 +358,17 @@ static void test_names_file__conflict_located(void **state)
     free(path);
 }
 
+/* An empty file reaches the CSV reader with no buffer at all (found by fuzz_anonymize). */
+static void test_names_file__empty_file(void **state)
+{
+    fixture *f = *state;
+    char *path = write_temp("");
+    assert_int_equal(ky_anonymizer_load_names(f->ctx, f->anonymizer, path), 0);
+    expect_one(f, "アクメ電機の田中", KY_NAME_COMPANY, NULL);
+    unlink(path);
+    free(path);
+}
+
 static void test_names_file__missing(void **state)
 {
     fixture *f = *state;
@@ -631,6 +642,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_names_file__conflict_located, setup_list,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_names_file__empty_file, setup_list, teardown),
         cmocka_unit_test_setup_teardown(test_names_file__missing, setup_list, teardown),
         cmocka_unit_test_setup_teardown(test_book__placeholders_consistent_across_records,
                                         setup_list, teardown),

@@ -435,6 +435,22 @@ static void test_too_large_file_rejected(void **state)
     ky_error_clear(f->ctx);
 }
 
+/* An empty file reaches the CSV reader with no buffer at all (found by fuzz_dictionary). */
+static void test_empty_file_rejected(void **state)
+{
+    fixture *f = *state;
+    write_temp(f, "purpose.csv", "");
+    ky_dict *dict = NULL;
+    assert_int_equal(load_user(f, &dict), KY_EPARSE);
+    assert_null(dict);
+    const ky_error *error = ky_error_last(f->ctx);
+    assert_non_null(error);
+    assert_int_equal(error->loc.row, 1);
+    assert_non_null(strstr(error->loc.file, "/purpose.csv"));
+    assert_non_null(strstr(error->message, "the dictionary file is empty"));
+    ky_error_clear(f->ctx);
+}
+
 static void test_misspelt_file_reported(void **state)
 {
     fixture *f = *state;
@@ -861,6 +877,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rule_bad_weight_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_many_rows_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_large_file_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misspelt_file_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_folder_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_values_become_labels, setup, teardown),

@@ -244,6 +244,22 @@ static void test_csv_parse__empty_input(void **state)
     assert_parses_to("", "");
 }
 
+/* The documented NULL for an empty input, which the loaders of user files pass. */
+static void test_csv_parse__null_empty_input(void **state)
+{
+    (void)state;
+    ky_ctx *ctx = ky_ctx_new();
+    capture cap;
+    ky_csv_info info;
+    assert_non_null(ctx);
+    assert_int_equal(read_bytes(ctx, NULL, 0, NULL, &info, &cap), 0);
+    assert_int_equal(cap.records, 0);
+    assert_int_equal(info.records, 0);
+    assert_false(info.bom);
+    ky_buf_free(&cap.text);
+    ky_ctx_free(ctx);
+}
+
 static void test_csv_parse__unclosed_quote_error(void **state)
 {
     (void)state;
@@ -1160,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_csv_parse__blank_lines_are_records),
         cmocka_unit_test(test_csv_parse__stray_quote_kept),
         cmocka_unit_test(test_csv_parse__empty_input),
+        cmocka_unit_test(test_csv_parse__null_empty_input),
         cmocka_unit_test(test_csv_parse__unclosed_quote_error),
         cmocka_unit_test(test_csv_parse__unclosed_quote_names_opening_line),
         cmocka_unit_test(test_csv_parse__field_over_limit),

@@ -9,6 +9,7 @@
  * writes give the same bytes.
  */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -973,6 +975,70 @@ static void test_report__wrong_options_version(void **state)
     ky_book_free(book);
 }
 
+/* Write an ODF text package with a mimetype entry and `styles` as its styles.xml. */
+static void write_template(const char *path, const char *styles, size_t len)
+{
+    static const char media_type[] = "application/vnd.oasis.opendocument.text";
+    int error = 0;
+    zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &error);
+    assert_non_null(za);
+    zip_source_t *source = zip_source_buffer(za, media_type, sizeof media_type - 1, 0);
+    assert_non_null(source);
+    assert_true(zip_file_add(za, "mimetype", source, ZIP_FL_OVERWRITE) >= 0);
+    source = zip_source_buffer(za, styles, len, 0);
+    assert_non_null(source);
+    assert_true(zip_file_add(za, "styles.xml", source, ZIP_FL_OVERWRITE) >= 0);
+    assert_int_equal(zip_close(za), 0);
+}
+
+/* A template whose styles.xml does not decode in its declared encoding fails
+ * with a message that names this problem, and libxml2 prints nothing to stderr
+ * (found by fuzz_template: libxml2 2.9 printed "encoding error" and "I/O
+ * error" lines). */
+static void test_report__template_bad_encoding_quiet(void **state)
+{
+    fixture *f = *state;
+    static const char styles[] =
+        "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n"
+        "<office:document-styles xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\">"
+        "<office:styles/>\x82\xff\x82</office:document-styles>";
+    char template_path[160];
+    char stderr_path[160];
+    snprintf(template_path, sizeof template_path, "%s/template.odt", f->dir);
+    snprintf(stderr_path, sizeof stderr_path, "%s/stderr.txt", f->dir);
+    write_template(template_path, styles, sizeof styles - 1);
+    ky_book *book = make_book(1);
+    ky_write_options options = test_options(f, KY_LANG_JA);
+    options.reference_odt = template_path;
+
+    /* Send stderr to a file while the plugin writes. */
+    fflush(stderr);
+    int saved_stderr = dup(STDERR_FILENO);
+    int captured = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved_stderr >= 0);
+    assert_true(captured >= 0);
+    assert_true(dup2(captured, STDERR_FILENO) >= 0);
+    int rc = f->plugin->write(f->ctx, book, &options, f->path);
+    fflush(stderr);
+    assert_true(dup2(saved_stderr, STDERR_FILENO) >= 0);
+    close(saved_stderr);
+    close(captured);
+
+    assert_int_equal(rc, KY_EPARSE);
+    const ky_error *error = ky_error_last(f->ctx);
+    assert_non_null(error);
+    assert_non_null(strstr(error->message, template_path));
+    assert_non_null(strstr(error->message,
+                           "styles.xml cannot be decoded in the encoding it declares"));
+    struct stat st;
+    assert_int_equal(stat(stderr_path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+
+    unlink(template_path);
+    unlink(stderr_path);
+    ky_book_free(book);
+}
+
 /* The title page names the organisation between the subtitle and the date; without one it has no such line. */
 static void test_report__title_page_organization(void **state)
 {
@@ -1362,6 +1428,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__pareto_chart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__pareto_english_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__no_pareto_without_incidents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__template_bad_encoding_quiet, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
