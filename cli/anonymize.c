@@ -9,9 +9,18 @@
 #include "cli/anonymize.h"
 #include "kyokun/i18n.h"
 
-/* Check that the folder of the --anonymize-map file exists and is writable. */
+/* Check that the --anonymize-map path is not a folder, and that its folder
+ * exists and is writable. */
 static int check_map_folder(const char *path, const char *command)
 {
+    struct stat target;
+    if (stat(path, &target) == 0 && S_ISDIR(target.st_mode)) {
+        cli_usage_error(stderr, command,
+                        KY_("cannot write the name map %s (--anonymize-map): it is a folder. "
+                            "Give the path of a file, such as a new .csv file in that folder"),
+                        path);
+        return CLI_EXIT_USAGE;
+    }
     const char *slash = strrchr(path, '/');
     char *folder = slash ? ky_strndup(path, slash == path ? 1 : (size_t)(slash - path))
                          : ky_strdup(".");

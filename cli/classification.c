@@ -152,6 +152,7 @@ void cli_print_classification_help(FILE *out, bool with_ids, bool with_explain)
         fputs(KY_("      --explain ID    print only, for lesson ID, each classification\n"
                   "                      axis: its value, whether it was read, derived or\n"
                   "                      suggested, and why; of the messages only errors\n"
-                  "                      are printed unless -v is given\n"),
+                  "                      are printed unless -v is given (text only, not\n"
+                  "                      with --format csv)\n"),
               out);
 }

@@ -15,8 +15,9 @@
 #include "cli/anonymize.h"
 #include "cli/batch.h"
 #include "cli/commands.h"
+#include "cli/inspect_tables.h"
 #include "formats/ky_text.h"
-#include "formats/ky_zip.h"
+#include "formats/ky_odf_template.h"
 #include "kyokun/i18n.h"
 #include "kyokun/mapping.h"
 
@@ -109,7 +110,8 @@ static void print_help(FILE *out, const char *plugin_dir)
               "                      existing file is left as it is and the input fails\n"
               "      --merge         read all inputs into one book and write one set of\n"
               "                      outputs, named after the first input; ids used in two\n"
-              "                      inputs are reported and both records are kept\n"
+              "                      inputs are reported, 10 per pair of files and then a\n"
+              "                      count of the others, and both records are kept\n"
               "      --lang LANG     language of the labels in the outputs: ja or en\n"
               "                      (default: taken from the locale, not from the input:\n"
               "                      ja when the first of LC_ALL, LC_MESSAGES and LANG\n"
@@ -609,6 +611,41 @@ static bool read_input(convert_run *run, ky_book *book, const char *path,
 }
 
 /*
+ * Report at -v, once for each input that was read, how many of its main
+ * causes cause.csv does not name, and where to see and add them.
+ */
+static void report_unknown_causes(const convert_run *run, const ky_book *book,
+                                  char *const *inputs, size_t input_count, const bool *read_ok)
+{
+    cli_session *session = run->session;
+    if (session->report.min_severity > KY_SEV_INFO)
+        return;
+    for (size_t i = 0; i < input_count; i++) {
+        size_t distinct = 0;
+        size_t incidents = 0;
+        if (!read_ok[i] ||
+            !cli_count_unknown_causes(book, session->dict, inputs[i], &distinct, &incidents) ||
+            distinct == 0)
+            continue;
+        ky_loc loc = {.file = inputs[i]};
+        cli_report_message(&session->report, KY_SEV_INFO, &loc,
+                           dngettext(KY_TEXT_DOMAIN,
+                                     "%zu main cause is not in cause.csv and is kept as written "
+                                     "(incidents with it: %zu). `kyokun inspect -v %s` lists it. "
+                                     "To count it as a known cause, add it as an alias in a "
+                                     "cause.extra.csv and give that file's folder with "
+                                     "--dictionary DIR",
+                                     "%zu main causes are not in cause.csv and are kept as "
+                                     "written (incidents with them: %zu). `kyokun inspect -v %s` "
+                                     "lists them. To count them as known causes, add them as "
+                                     "aliases in a cause.extra.csv and give that file's folder "
+                                     "with --dictionary DIR",
+                                     (unsigned long)distinct),
+                           distinct, incidents, inputs[i]);
+    }
+}
+
+/*
  * Convert the inputs of one book, all inputs with --merge, else one, into the
  * outputs planned in `plan`, and fill one result per input. Errors that
  * concern the whole book are counted on the first input. Returns true on
@@ -667,6 +704,7 @@ static bool convert_book(convert_run *run, char *const *inputs, size_t input_cou
         ok = false;
         goto done_reading;
     }
+    report_unknown_causes(run, book, inputs, input_count, read_ok);
     int anonymized = run->anonymizer ? ky_anonymize_book(session->ctx, run->anonymizer, book) : 0;
     if (anonymized < 0) {
         cli_report_error(&session->report, session->ctx, anonymized, inputs[0]);
@@ -1055,9 +1093,10 @@ static int check_options(const cli_options *options)
 }
 
 /*
- * Check the --reference-odt file before any input is read: it must be a zip
- * package with a styles.xml. The report plugin checks the rest (media type,
- * XML) when it writes. Returns CLI_EXIT_OK or CLI_EXIT_USAGE after printing why.
+ * Check the --reference-odt file before any input is read, with the checks
+ * the report plugin makes when it writes: a readable ODF text document or
+ * template whose styles.xml parses. Returns CLI_EXIT_OK, CLI_EXIT_USAGE
+ * after printing why, or CLI_EXIT_FAILURE when memory runs out.
  */
 static int check_reference_odt(cli_session *session, const char *path)
 {
@@ -1069,26 +1108,28 @@ static int check_reference_odt(cli_session *session, const char *path)
                         path, strerror(found != 0 ? errno : EISDIR));
         return CLI_EXIT_USAGE;
     }
-    ky_source source = {.path = path};
-    ky_zip *zip = NULL;
-    int opened = ky_zip_open(session->ctx, &source, NULL, &zip);
-    ky_error_clear(session->ctx);
-    const char *reason = NULL;
-    if (opened == KY_ENOMEM)
-        reason = KY_("out of memory");
-    else if (opened < 0)
-        reason = KY_("it is not a zip package");
-    else if (ky_zip_find(zip, "styles.xml") < 0)
-        reason = KY_("it contains no styles.xml");
-    ky_zip_close(zip);
-    if (!reason)
+    int checked = ky_odf_template_read_styles(session->ctx, path, NULL);
+    if (checked == 0)
         return CLI_EXIT_OK;
-    cli_usage_error(stderr, "convert",
-                    KY_("the reference document %s (--reference-odt) is not an ODF text "
-                        "document or template: %s. Pass an .odt or .ott file saved by "
-                        "LibreOffice or another office suite"),
-                    path, reason);
-    return CLI_EXIT_USAGE;
+    const ky_error *error = ky_error_last(session->ctx);
+    cli_usage_error(stderr, "convert", "%s",
+                    error && error->message[0] ? error->message : cli_status_text(checked));
+    ky_error_clear(session->ctx);
+    return checked == KY_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+}
+
+/* Warn once when SOURCE_DATE_EPOCH is set but unusable, because every output
+ * then carries the current time and repeated runs differ. */
+static void warn_invalid_epoch(const cli_session *session)
+{
+    int64_t epoch = 0;
+    if (ky_source_date_epoch(&epoch) >= 0)
+        return;
+    cli_report_message(&session->report, KY_SEV_WARNING, NULL,
+                       KY_("SOURCE_DATE_EPOCH \"%s\" is not a number of seconds since "
+                           "1970-01-01 UTC (a whole number, 0 or more), so it is ignored and "
+                           "the outputs carry the current time"),
+                       getenv("SOURCE_DATE_EPOCH"));
 }
 
 int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
@@ -1127,6 +1168,8 @@ int cli_cmd_convert(int argc, char **argv, const cli_options *globals)
 
     convert_run run = {.session = &session, .options = &options};
     status = cli_session_check_input(&session, options.from, "convert");
+    if (status == CLI_EXIT_OK)
+        warn_invalid_epoch(&session);
     if (status == CLI_EXIT_OK && options.reference_odt)
         status = check_reference_odt(&session, options.reference_odt);
     /* Load the -m and --levels files once, before any input is read. */

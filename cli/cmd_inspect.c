@@ -185,7 +185,10 @@ static void print_columns(FILE *out, const ky_sheet_report *sheet)
             print_one_line(out, column->header);
         else
             fputs(KY_("(no header text)"), out);
-        fprintf(out, " -> %s\n", field);
+        fprintf(out, " -> %s", field);
+        if (column->unit)
+            fprintf(out, " (%s)", KY_(column->unit));
+        fputc('\n', out);
     }
 }
 
@@ -412,6 +415,13 @@ int cli_cmd_inspect(int argc, char **argv, const cli_options *globals)
         cli_usage_error(stderr, "inspect", "%s",
                         KY_("--write-mapping takes one input, because the mapping file it "
                             "writes applies to every input with the same sheets and headers"));
+        status = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (options.explain && options.findings_format == CLI_FINDINGS_CSV) {
+        cli_usage_error(stderr, "inspect", "%s",
+                        KY_("--explain prints one lesson as text and cannot be combined with "
+                            "--format csv; leave out one of them"));
         status = CLI_EXIT_USAGE;
         goto done;
     }

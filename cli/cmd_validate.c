@@ -480,8 +480,8 @@ static bool validate_file(cli_session *session, const char *path, const cli_opti
         if (book->lesson_count == 0 && book->risk_count == 0) {
             ky_loc loc = {.file = path};
             add_read_finding(&read, RULE_NO_RECORDS, KY_SEV_WARNING, &loc,
-                             KY_("no lessons or risks found, so nothing was checked ('kyokun "
-                                 "inspect' shows how the input was read)"));
+                             KY_("no lessons or risks found, so only the privacy rules were "
+                                 "checked ('kyokun inspect' shows how the input was read)"));
         }
         findings = check_book(session, book, path, options, anonymizer);
         checked = findings != NULL;

@@ -51,7 +51,8 @@ void cli_session_close(cli_session *session);
  * @brief Fill `out` with the mapping options of the command line: threshold,
  *        scale, --hours-per-day, --days-per-month, and the -m and --levels
  *        files, which are loaded on the first call and kept by the session.
- *        Call it once before any parallel work.
+ *        The first call also warns when the threshold is above the largest
+ *        risk value of the scale. Call it once before any parallel work.
  * @return CLI_EXIT_OK, CLI_EXIT_USAGE after printing why a file could not
  *         be opened or parsed (the message names the file, row and column),
  *         or CLI_EXIT_FAILURE when memory runs out.

@@ -200,21 +200,53 @@ static size_t merge_equal(cause_count *causes, size_t count)
     return distinct;
 }
 
-bool cli_inspect_print_unknown_causes(FILE *out, const ky_book *book, const ky_dict *dict)
+/*
+ * Collect the distinct main causes that cause.csv does not name, of the
+ * incidents read from `file` (all incidents when NULL), most frequent first.
+ * Returns the array (the caller frees it) and sets *distinct, or returns
+ * NULL when out of memory.
+ */
+static cause_count *collect_unknown(const ky_book *book, const ky_dict *dict, const char *file,
+                                    size_t *distinct)
 {
     cause_count *causes = calloc(book->incident_count ? book->incident_count : 1,
                                  sizeof *causes);
     if (!causes)
-        return false;
+        return NULL;
     size_t count = 0;
     for (size_t i = 0; i < book->incident_count; i++) {
-        const char *cause = book->incidents[i].main_cause;
+        const ky_incident *incident = &book->incidents[i];
+        const char *cause = incident->main_cause;
+        if (file && strcmp(incident->origin.file ? incident->origin.file : "", file) != 0)
+            continue;
         if (cause && cause[0] && !ky_dict_find(dict, KY_VOCAB_CAUSE, cause))
             causes[count++] = (cause_count){.text = cause, .count = 1, .first = i};
     }
     qsort(causes, count, sizeof *causes, compare_text);
-    size_t distinct = merge_equal(causes, count);
-    qsort(causes, distinct, sizeof *causes, compare_count);
+    *distinct = merge_equal(causes, count);
+    qsort(causes, *distinct, sizeof *causes, compare_count);
+    return causes;
+}
+
+bool cli_count_unknown_causes(const ky_book *book, const ky_dict *dict, const char *file,
+                              size_t *distinct, size_t *incidents)
+{
+    cause_count *causes = collect_unknown(book, dict, file, distinct);
+    if (!causes)
+        return false;
+    *incidents = 0;
+    for (size_t i = 0; i < *distinct; i++)
+        *incidents += causes[i].count;
+    free(causes);
+    return true;
+}
+
+bool cli_inspect_print_unknown_causes(FILE *out, const ky_book *book, const ky_dict *dict)
+{
+    size_t distinct = 0;
+    cause_count *causes = collect_unknown(book, dict, NULL, &distinct);
+    if (!causes)
+        return false;
 
     if (distinct > 0) {
         fputs("  ", out);

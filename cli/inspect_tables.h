@@ -40,4 +40,13 @@ void cli_inspect_print_records(FILE *out, const ky_book *book, const ky_sheet_re
  */
 bool cli_inspect_print_unknown_causes(FILE *out, const ky_book *book, const ky_dict *dict);
 
+/**
+ * @brief Count the main causes of a classified book that cause.csv does not
+ *        name, among the incidents read from `file` (all when NULL): the
+ *        distinct causes and the incidents that give them.
+ * @return false when out of memory.
+ */
+bool cli_count_unknown_causes(const ky_book *book, const ky_dict *dict, const char *file,
+                              size_t *distinct, size_t *incidents);
+
 #endif

@@ -227,6 +227,19 @@ static int load_map_files(cli_session *session, const cli_options *options)
     return CLI_EXIT_OK;
 }
 
+/* Warn when the threshold is above every risk value that the scale allows. */
+static void warn_unreachable_threshold(const cli_session *session, const cli_options *options)
+{
+    int largest = ky_risk_value_max(options->scale);
+    if (options->threshold <= largest)
+        return;
+    cli_report_message(&session->report, KY_SEV_WARNING, NULL,
+                       KY_("no risk can reach the threshold %d (--threshold): on the %d x %d "
+                           "scale the risk value C = A x B is at most %d, so no risk is marked "
+                           "as needing a response. Give a threshold from 1 to %d"),
+                       options->threshold, options->scale, options->scale, largest, largest);
+}
+
 int cli_session_map_options(cli_session *session, const cli_options *options,
                             ky_map_options *out)
 {
@@ -241,6 +254,7 @@ int cli_session_map_options(cli_session *session, const cli_options *options,
         int status = load_map_files(session, options);
         if (status != CLI_EXIT_OK)
             return status;
+        warn_unreachable_threshold(session, options);
     }
     out->mapping = session->mapping;
     out->levels = session->levels;

@@ -15,6 +15,11 @@ ky_book *ky_book_new(void)
     return book;
 }
 
+int ky_risk_value_max(int scale)
+{
+    return scale * scale;
+}
+
 /* Free the items of a string list and the list's array. */
 static void strlist_free(ky_strlist *list)
 {

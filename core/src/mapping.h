@@ -57,6 +57,8 @@ typedef struct ky_map_sheet {
     char **labels;           /**< Header per column on one line, NULL when the header is blank. */
     char **keys;             /**< Normalised lowest header cell per column, for repeated headers. */
     double *scales;          /**< Unit per column for plain numbers (千円 -> 1000). */
+    const char **units;      /**< Static unit label of each damage or effort column ("hours"),
+                                  else NULL. */
 } ky_map_sheet;
 
 /** Where a sheet's header is, and how close the best row came when there is none. Rows are 0-based. */
@@ -90,6 +92,16 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
 void ky_mapping__free_columns(ky_map_sheet *map);
 /* Return the normalised text of a header cell, or NULL for a blank or non-text cell. */
 char *ky_mapping__cell_key(const ky_cell *cell, bool keep_notes);
+/* Return the header cell of a column in a header row, following a merge across columns. */
+const ky_cell *ky_mapping__header_cell(const ky_grid_sheet *sheet, uint32_t row, uint32_t col);
+
+/*
+ * Set the unit of each damage and effort column from its header rows
+ * `upper` to `lower` (scales and units), warning about a unit that is
+ * unknown, and warn once when a header of A or B names a scale other than
+ * map->scale (mapping_units.c). Returns 0 or KY_ENOMEM.
+ */
+int ky_mapping__read_units(ky_map_sheet *map, uint32_t upper, uint32_t lower);
 
 /** Rows [first, end) of a sheet that belong to one table, 0-based. */
 typedef struct ky_table_span {

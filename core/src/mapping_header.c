@@ -123,8 +123,7 @@ static uint32_t find_status_header(const ky_grid_sheet *sheet, uint32_t limit)
     return UINT32_MAX;
 }
 
-/* Return the header text of a column in a header row, following a merge across columns. */
-static const ky_cell *header_cell(const ky_grid_sheet *sheet, uint32_t row, uint32_t col)
+const ky_cell *ky_mapping__header_cell(const ky_grid_sheet *sheet, uint32_t row, uint32_t col)
 {
     const ky_cell *cell = ky_grid__cell(sheet, row, col);
     if (!ky_value__is_blank(cell))
@@ -314,29 +313,6 @@ static ky_table_kind recognise_kind(const ky_grid_sheet *sheet, const column_hea
     return best;
 }
 
-/* Unit for plain numbers in a damage or effort column, read from the header's note. */
-static double column_scale(const ky_map_options *options, const char *field, const char *full)
-{
-    if (!field || !full)
-        return 1;
-    if (strcmp(field, "damage") == 0) {
-        if (strstr(full, "百万円"))
-            return 1e6;
-        if (strstr(full, "億円"))
-            return 1e8;
-        if (strstr(full, "万円"))
-            return 1e4;
-        if (strstr(full, "千円"))
-            return 1e3;
-    } else if (strcmp(field, "effort") == 0) {
-        if (strstr(full, "人日") || strstr(full, "days"))
-            return 1 / options->days_per_month;
-        if (strstr(full, "時間") || strstr(full, "人時") || strstr(full, "hours"))
-            return 1 / (options->days_per_month * options->hours_per_day);
-    }
-    return 1;
-}
-
 /* Allocate the per-column arrays of `map` for `count` columns. */
 static int alloc_columns(ky_map_sheet *map, uint32_t count)
 {
@@ -345,7 +321,8 @@ static int alloc_columns(ky_map_sheet *map, uint32_t count)
     map->labels = calloc(count ? count : 1, sizeof *map->labels);
     map->keys = calloc(count ? count : 1, sizeof *map->keys);
     map->scales = calloc(count ? count : 1, sizeof *map->scales);
-    if (!map->fields || !map->labels || !map->keys || !map->scales)
+    map->units = calloc(count ? count : 1, sizeof *map->units);
+    if (!map->fields || !map->labels || !map->keys || !map->scales || !map->units)
         return KY_ENOMEM;
     for (uint32_t c = 0; c < count; c++)
         map->scales[c] = 1;
@@ -362,6 +339,7 @@ void ky_mapping__free_columns(ky_map_sheet *map)
     free(map->labels);
     free(map->keys);
     free(map->scales);
+    free(map->units);
 }
 
 /* Join the header cells of a column as written ("原因 / なぜ1"), or NULL when both are blank. */
@@ -475,7 +453,7 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
     int status = headers && qualities && chosen ? alloc_columns(map, width) : KY_ENOMEM;
     for (uint32_t c = 0; c < width && status == 0; c++) {
         const ky_cell *low = ky_grid__cell(sheet, lower, c);
-        const ky_cell *up = upper < lower ? header_cell(sheet, upper, c) : NULL;
+        const ky_cell *up = upper < lower ? ky_mapping__header_cell(sheet, upper, c) : NULL;
         headers[c].lower = ky_value__is_blank(low) ? NULL : low;
         headers[c].upper = ky_value__is_blank(up) ? NULL : up;
         headers[c].lower_full = ky_mapping__cell_key(low, true);
@@ -520,12 +498,10 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
         status = ky_mapping_file__apply(map, kind, qualities, chosen);
     else if (status == 0)
         warn_kind_missing(map);
-    for (uint32_t c = 0; c < width && status == 0; c++) {
+    for (uint32_t c = 0; c < width && status == 0; c++)
         *points += (int)qualities[c];
-        map->scales[c] = column_scale(map->options, map->fields[c], headers[c].lower_full
-                                                          ? headers[c].lower_full
-                                                          : headers[c].upper_full);
-    }
+    if (status == 0)
+        status = ky_mapping__read_units(map, upper, lower);
 
     /* List every column with a header in the report, mapped or not. */
     if (status == 0 && map->report->column_count > 0) {
@@ -540,6 +516,7 @@ int ky_mapping__describe_columns(ky_map_sheet *map, uint32_t upper, uint32_t low
         ky_column_map *column = &map->report->columns[n++];
         column->col = c;
         column->field = map->fields[c];
+        column->unit = map->units[c];
         column->header = join_header(headers[c].upper, headers[c].lower);
         if (!column->header)
             status = KY_ENOMEM;

@@ -659,13 +659,23 @@ void ky_write_options_init(ky_write_options *options)
     options->version = KY_WRITE_OPTIONS_VERSION;
     options->lang = KY_LANG_JA;
     options->excel_safe = -1;
-    options->timestamp = (int64_t)time(NULL);
+    int64_t epoch = 0;
+    options->timestamp = ky_source_date_epoch(&epoch) == 1 ? epoch : (int64_t)time(NULL);
+}
+
+int ky_source_date_epoch(int64_t *timestamp)
+{
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        char *end = NULL;
-        errno = 0;
-        long long value = strtoll(epoch, &end, 10);
-        if (errno == 0 && end && *end == '\0' && value >= 0)
-            options->timestamp = (int64_t)value;
-    }
+    if (!epoch || !*epoch)
+        return 0;
+    /* strtoll() would skip leading spaces and take a sign. */
+    if (epoch[0] < '0' || epoch[0] > '9')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll(epoch, &end, 10);
+    if (errno != 0 || !end || *end != '\0')
+        return -1;
+    *timestamp = (int64_t)value;
+    return 1;
 }

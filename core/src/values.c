@@ -12,6 +12,7 @@
 
 #include "formats/ky_date.h"
 #include "formats/ky_text.h"
+#include "kyokun/i18n.h"
 #include "mapping_file.h"
 #include "values.h"
 
@@ -391,36 +392,104 @@ static double round_effort(double months)
     return round(months * 1e6) / 1e6;
 }
 
+/* Sizes of the effort units, in the order of their labels. */
+enum { UNIT_HOUR, UNIT_DAY, UNIT_MONTH };
+
+bool ky_value__effort_unit(const char *word, ky_unit_place place, double hours_per_day,
+                           double days_per_month, ky_unit *out)
+{
+    static const struct {
+        const char *word;
+        int size;
+        bool header_only; /* 16時 is a time of day and 3月 a month when written in a cell. */
+    } units[] = {
+        {"h", UNIT_HOUR, false}, {"hr", UNIT_HOUR, false}, {"hrs", UNIT_HOUR, false},
+        {"hour", UNIT_HOUR, false}, {"hours", UNIT_HOUR, false},
+        {"person-hour", UNIT_HOUR, false}, {"person-hours", UNIT_HOUR, false},
+        {"man-hour", UNIT_HOUR, false}, {"man-hours", UNIT_HOUR, false},
+        {"時", UNIT_HOUR, true}, {"時間", UNIT_HOUR, false}, {"人時", UNIT_HOUR, false},
+        {"d", UNIT_DAY, false}, {"day", UNIT_DAY, false}, {"days", UNIT_DAY, false},
+        {"md", UNIT_DAY, false}, {"person-day", UNIT_DAY, false},
+        {"person-days", UNIT_DAY, false}, {"man-day", UNIT_DAY, false},
+        {"man-days", UNIT_DAY, false}, {"日", UNIT_DAY, false}, {"人日", UNIT_DAY, false},
+        {"mm", UNIT_MONTH, false}, {"pm", UNIT_MONTH, false}, {"month", UNIT_MONTH, false},
+        {"months", UNIT_MONTH, false}, {"person-month", UNIT_MONTH, false},
+        {"person-months", UNIT_MONTH, false}, {"man-month", UNIT_MONTH, false},
+        {"man-months", UNIT_MONTH, false}, {"人月", UNIT_MONTH, false},
+        {"月", UNIT_MONTH, true}, {"ヶ月", UNIT_MONTH, false}, {"か月", UNIT_MONTH, false},
+        {"カ月", UNIT_MONTH, false}, {"ケ月", UNIT_MONTH, false},
+    };
+    double day = 1 / days_per_month;
+    const ky_unit sizes[] = {
+        [UNIT_HOUR] = {day / hours_per_day, KY_N_("hours")},
+        [UNIT_DAY] = {day, KY_N_("days")},
+        [UNIT_MONTH] = {1, KY_N_("person-months")},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(word, units[i].word) != 0)
+            continue;
+        if (units[i].header_only && place != KY_UNIT_IN_HEADER)
+            return false;
+        *out = sizes[units[i].size];
+        return true;
+    }
+    return false;
+}
+
+/* Consume the longest entry of `words` at the cursor, or return -1. */
+static int accept_longest(const char **cursor, const char *const *words, size_t count)
+{
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(words[i]);
+        if (len > best_len && strncmp(*cursor, words[i], len) == 0) {
+            best = (int)i;
+            best_len = len;
+        }
+    }
+    *cursor += best_len;
+    return best;
+}
+
+bool ky_value__amount_unit(const char *word, ky_unit *out)
+{
+    static const char *const multipliers[] = {"千", "k", "thousand", "万", "百万", "m",
+                                              "million", "億"};
+    static const ky_unit sizes[] = {
+        {1e3, KY_N_("x 1,000 yen")}, {1e3, KY_N_("x 1,000 yen")},
+        {1e3, KY_N_("x 1,000 yen")}, {1e4, KY_N_("x 10,000 yen")},
+        {1e6, KY_N_("x 1,000,000 yen")}, {1e6, KY_N_("x 1,000,000 yen")},
+        {1e6, KY_N_("x 1,000,000 yen")}, {1e8, KY_N_("x 100,000,000 yen")},
+    };
+    static const char *const currencies[] = {"円", "yen", "jpy", "¥", "￥"};
+
+    const char *p = word;
+    int multiplier = accept_longest(&p, multipliers, sizeof multipliers / sizeof multipliers[0]);
+    skip_spaces(&p);
+    int currency = accept_longest(&p, currencies, sizeof currencies / sizeof currencies[0]);
+    if (*p != '\0' || (multiplier < 0 && currency < 0))
+        return false;
+    *out = multiplier >= 0 ? sizes[multiplier] : (ky_unit){1, KY_N_("yen")};
+    return true;
+}
+
 /* Read person-months from folded, lower-cased text, or return NAN when it is something else. */
 static double parse_effort(const char *text, double scale, double hours_per_day,
                            double days_per_month)
 {
-    double day = 1 / days_per_month;
-    double hour = day / hours_per_day;
-    const struct {
-        const char *unit;
-        double months;
-    } units[] = {
-        {"人月", 1}, {"ヶ月", 1}, {"か月", 1}, {"カ月", 1}, {"person-months", 1},
-        {"person-month", 1}, {"pm", 1},
-        {"人日", day}, {"日", day}, {"person-days", day}, {"days", day},
-        {"人時", hour}, {"時間", hour}, {"person-hours", hour}, {"hours", hour}, {"h", hour},
-    };
     const char *p = text;
     double n;
     if (!read_number(&p, &n))
         return NAN;
     skip_spaces(&p);
     double factor = scale;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (accept(&p, units[i].unit)) {
-            factor = units[i].months;
-            break;
-        }
+    ky_unit unit;
+    if (*p != '\0') {
+        if (!ky_value__effort_unit(p, KY_UNIT_IN_CELL, hours_per_day, days_per_month, &unit))
+            return NAN;
+        factor = unit.factor;
     }
-    skip_spaces(&p);
-    if (*p != '\0')
-        return NAN;
     return factor == 1 ? n : round_effort(n * factor);
 }
 

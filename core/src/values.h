@@ -89,9 +89,10 @@ KY_EXPORT ky_decision ky_value__decision(const ky_cell *cell);
 KY_EXPORT double ky_value__yen(const ky_cell *cell, double scale);
 
 /**
- * @brief Read an effort in person-months: a number, or text in 人月, 人日
- *        (`days_per_month` days a month) or 時間 (`hours_per_day` hours a
- *        day). Digits and signs are read as ky_value__yen() reads them.
+ * @brief Read an effort in person-months: a number, or a number followed
+ *        by a unit that ky_value__effort_unit() reads in a cell, such as
+ *        人月, 人日 (`days_per_month` days a month) or 時間 (`hours_per_day`
+ *        hours a day). Digits and signs are read as ky_value__yen() reads them.
  * @param scale Person-months per unit for a number without a unit.
  * @param hours_per_day Working hours in a day; 0 or less means KY_HOURS_PER_DAY.
  * @param days_per_month Working days in a month; 0 or less means KY_DAYS_PER_MONTH.
@@ -103,6 +104,43 @@ KY_EXPORT double ky_value__effort(const ky_cell *cell, double scale, double hour
 
 /** @brief Read an effort as ky_value__effort() does, with 8 hours a day and 20 days a month. */
 KY_EXPORT double ky_value__person_months(const ky_cell *cell, double scale);
+
+/** A unit of amounts or efforts. */
+typedef struct ky_unit {
+    double factor;     /**< Yen or person-months per unit. */
+    const char *label; /**< Static English name for `inspect`, such as "hours", to translate
+                            with KY_(). */
+} ky_unit;
+
+/** Place of a unit in the sheet, which matters because a few words are units only in a header. */
+typedef enum ky_unit_place {
+    KY_UNIT_IN_CELL,  /**< After a number in a cell ("16時間"). */
+    KY_UNIT_IN_HEADER /**< In a header's note ("工数(時)"), where 時 and 月 cannot be a time of
+                           day or a month. */
+} ky_unit_place;
+
+/**
+ * @brief Look up an effort unit. Hours are h, hr, 時, 時間, 人時 and hours,
+ *        days are d, 日, 人日, md and days, and person-months are 人月, 月,
+ *        mm, pm and months. The English words may also start with person- or
+ *        man-.
+ * @param word The whole unit, full-width folded and ASCII lower-cased.
+ * @param place KY_UNIT_IN_HEADER also accepts 時 and 月.
+ * @param hours_per_day Working hours in a day (above 0).
+ * @param days_per_month Working days in a month (above 0).
+ * @return true and the unit in `out` when `word` is an effort unit.
+ */
+KY_EXPORT bool ky_value__effort_unit(const char *word, ky_unit_place place, double hours_per_day,
+                                     double days_per_month, ky_unit *out);
+
+/**
+ * @brief Look up the unit of an amount in a header: a multiplier (千, k,
+ *        thousand, 万, 百万, m, million, 億), a currency (円, yen, jpy, ¥, ￥), or
+ *        a multiplier followed by a currency ("k円", "百万円", "million yen").
+ * @param word The whole unit, full-width folded and ASCII lower-cased.
+ * @return true and the unit in `out` when `word` is an amount unit.
+ */
+KY_EXPORT bool ky_value__amount_unit(const char *word, ky_unit *out);
 
 /** Reason a date could not be read. */
 typedef enum ky_date_error {

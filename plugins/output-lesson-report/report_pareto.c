@@ -25,12 +25,16 @@
 #define IMAGE_WIDTH_CM 17.0
 #define IMAGE_HEIGHT_CM 11.0
 
-/* Width of a cause shown under its bar, in columns: a CJK or other wide
- * character takes two, any other one. The table below the chart has the whole text.
- * At this size and slant the longest label of the first bar stays inside
- * the drawing (checked with LibreOffice 7.4's PDF export of the English sample). */
-#define CAUSE_LABEL_MAX_COLUMNS 24
+/* Width of one line of a cause shown under its bar, in columns: a CJK or
+ * other wide character takes two, any other one. A longer cause wraps onto a
+ * second line. A cause longer than two lines ends in "…", and the table below
+ * the chart has its whole text. At this size and slant both lines of the
+ * first bar stay inside the drawing (checked with LibreOffice 7.4's PDF
+ * export of the Japanese and English samples). */
+#define CAUSE_LABEL_LINE_COLUMNS 24
 #define CAUSE_LABEL_FONT_SIZE "9"
+/* Distance from one line of a cause to the next, in SVG user units. */
+#define CAUSE_LABEL_LINE_HEIGHT 12.0
 
 /* Column widths of the table below the chart in cm; they add up to REPORT_TEXT_WIDTH_CM. */
 #define TABLE_COL_CAUSE_CM 11.0
@@ -90,6 +94,75 @@ static void put_svg_text(ky_buf *svg, const char *text, size_t max_columns, int 
     *rc = ky_xml_append_escaped(svg, text, shortened ? kept_len : len, NULL);
     if (shortened)
         put_markup(svg, "…", rc);
+}
+
+/* Return true when a line may break after this character: a space or a
+ * separator that Japanese and English cause names use between their parts. */
+static bool is_break_after(uint32_t cp)
+{
+    return cp == ' ' || cp == '/' || cp == '-' || cp == 0x30FB /* ・ */ || cp == 0x3001 /* 、 */
+        || cp == 0xFF0F /* ／ */;
+}
+
+/*
+ * Return the bytes of `text` that go on the first line of a label whose
+ * lines are `max_columns` wide. That is all of it when it fits. Otherwise it
+ * ends at the last break opportunity that fits, when that is past half the
+ * line, or else after as many characters as fit.
+ */
+static size_t first_line_length(const char *text, size_t max_columns)
+{
+    size_t len = strlen(text);
+    size_t pos = 0;
+    size_t columns = 0;
+    size_t fitting = 0;
+    size_t break_at = 0;
+    while (pos < len) {
+        uint32_t cp;
+        pos += ky_utf8_decode((const unsigned char *)text + pos, len - pos, &cp);
+        columns += columns_of(cp);
+        if (columns > max_columns)
+            return break_at > 0 ? break_at : fitting;
+        fitting = pos;
+        if (is_break_after(cp) && columns * 2 >= max_columns)
+            break_at = pos;
+    }
+    return len;
+}
+
+/* Append a cause label under its bar: one line, or two when it is longer
+ * than CAUSE_LABEL_LINE_COLUMNS, each a tspan anchored at the same x. */
+static void put_cause_label(ky_buf *svg, const char *cause, double x, int *rc)
+{
+    size_t first = first_line_length(cause, CAUSE_LABEL_LINE_COLUMNS);
+    if (cause[first] == '\0') {
+        put_svg_text(svg, cause, CAUSE_LABEL_LINE_COLUMNS, rc);
+        return;
+    }
+
+    size_t line_len = first;
+    while (line_len > 0 && cause[line_len - 1] == ' ')
+        line_len--;
+    char *line = ky_strndup(cause, line_len);
+    if (!line) {
+        *rc = KY_ENOMEM;
+        return;
+    }
+    const char *rest = cause + first;
+    while (*rest == ' ')
+        rest++;
+    put_markup(svg, "<tspan x=\"", rc);
+    put_number(svg, x, rc);
+    put_markup(svg, "\">", rc);
+    put_svg_text(svg, line, CAUSE_LABEL_LINE_COLUMNS, rc);
+    put_markup(svg, "</tspan><tspan x=\"", rc);
+    put_number(svg, x, rc);
+    put_markup(svg, "\" dy=\"", rc);
+    put_number(svg, CAUSE_LABEL_LINE_HEIGHT, rc);
+    put_markup(svg, "\">", rc);
+    put_svg_text(svg, rest, CAUSE_LABEL_LINE_COLUMNS, rc);
+    put_markup(svg, "</tspan>", rc);
+    free(line);
 }
 
 /* Return the top of the count axis: the largest count rounded up to a
@@ -216,7 +289,7 @@ static void put_bars(ky_buf *svg, const ky_stats_table *table, size_t top,
             *rc = ky_buf_printf(svg, "%zu</text>\n", row->count);
         put_markup(svg, "<g font-size=\"" CAUSE_LABEL_FONT_SIZE "\">", rc);
         put_text_start(svg, x + width / 2 + 4, PLOT_BOTTOM + 12, "end", -40, rc);
-        put_svg_text(svg, cause, CAUSE_LABEL_MAX_COLUMNS, rc);
+        put_cause_label(svg, cause, x + width / 2 + 4, rc);
         put_markup(svg, "</text></g>\n", rc);
     }
 }
@@ -336,6 +409,11 @@ void report_put_pareto_styles(report_xml *xml)
             " style:rel-column-width=\"%d*\"/></style:style>\n",
             columns[i].name, columns[i].width_cm, (int)(columns[i].width_cm * 100.0 + 0.5));
     }
+    /* Counts and shares are right-aligned, so that their digits line up. */
+    report_put(xml,
+        "<style:style style:name=\"ParetoNumber\" style:family=\"paragraph\""
+        " style:parent-style-name=\"Table_20_Contents\">"
+        "<style:paragraph-properties fo:text-align=\"end\"/></style:style>\n");
     report_put(xml,
         "<style:style style:name=\"ParetoFrame\" style:family=\"graphic\">"
         "<style:graphic-properties style:vertical-pos=\"top\" style:vertical-rel=\"baseline\""
@@ -343,14 +421,19 @@ void report_put_pareto_styles(report_xml *xml)
         " fo:border=\"none\" style:wrap=\"none\"/></style:style>\n");
 }
 
+/* Kinds of cell in the table below the chart. */
+typedef enum pareto_cell { PARETO_HEADER, PARETO_TEXT, PARETO_NUMBER } pareto_cell;
+
 /* Write one cell of the table below the chart. */
-static void put_table_cell(report_xml *xml, bool header, const char *text)
+static void put_table_cell(report_xml *xml, pareto_cell kind, const char *text)
 {
-    report_put(xml, header
-        ? "<table:table-cell table:style-name=\"Classification.HeaderCell\" office:value-type=\"string\">"
-          "<text:p text:style-name=\"Table_20_Heading\">"
-        : "<table:table-cell table:style-name=\"Classification.Cell\" office:value-type=\"string\">"
-          "<text:p text:style-name=\"Table_20_Contents\">");
+    if (kind == PARETO_HEADER)
+        report_put(xml, "<table:table-cell table:style-name=\"Classification.HeaderCell\""
+                        " office:value-type=\"string\"><text:p text:style-name=\"Table_20_Heading\">");
+    else
+        report_putf(xml, "<table:table-cell table:style-name=\"Classification.Cell\""
+                         " office:value-type=\"string\"><text:p text:style-name=\"%s\">",
+                    kind == PARETO_NUMBER ? "ParetoNumber" : "Table_20_Contents");
     report_text(xml, text);
     report_put(xml, "</text:p></table:table-cell>");
 }
@@ -363,9 +446,9 @@ static void put_table(report_xml *xml, const ky_stats_table *table, const report
                     "<table:table-column table:style-name=\"Pareto.B\"/>"
                     "<table:table-column table:style-name=\"Pareto.C\"/>\n"
                     "<table:table-header-rows><table:table-row>");
-    put_table_cell(xml, true, labels->cause_column);
-    put_table_cell(xml, true, labels->count_column);
-    put_table_cell(xml, true, labels->share_column);
+    put_table_cell(xml, PARETO_HEADER, labels->cause_column);
+    put_table_cell(xml, PARETO_HEADER, labels->count_column);
+    put_table_cell(xml, PARETO_HEADER, labels->share_column);
     report_put(xml, "</table:table-row></table:table-header-rows>\n");
 
     for (size_t i = 0; i < table->count; i++) {
@@ -376,9 +459,9 @@ static void put_table(report_xml *xml, const ky_stats_table *table, const report
         snprintf(count, sizeof count, "%zu", row->count);
         snprintf(share, sizeof share, "%ld.%ld %%", tenths / 10, tenths % 10);
         report_put(xml, "<table:table-row>");
-        put_table_cell(xml, false, row->key ? row->key : labels->no_main_cause);
-        put_table_cell(xml, false, count);
-        put_table_cell(xml, false, share);
+        put_table_cell(xml, PARETO_TEXT, row->key ? row->key : labels->no_main_cause);
+        put_table_cell(xml, PARETO_NUMBER, count);
+        put_table_cell(xml, PARETO_NUMBER, share);
         report_put(xml, "</table:table-row>\n");
     }
     report_put(xml, "</table:table>\n");

@@ -34,7 +34,8 @@ static int append_products_from(const reg_writer *w, int threshold, ky_buf *out,
 {
     int found[REG_MAX_SCALE * REG_MAX_SCALE];
     int count = 0;
-    for (int value = threshold < 1 ? 1 : threshold; value <= w->scale * w->scale; value++) {
+    int largest = ky_risk_value_max(w->scale);
+    for (int value = threshold < 1 ? 1 : threshold; value <= largest; value++) {
         if (is_product(w->scale, value))
             found[count++] = value;
     }
@@ -75,7 +76,8 @@ int reg_compose_threshold_note(const reg_writer *w, ky_buf *out)
     if (count < 0)
         rc = count;
     else if (count == 0)
-        rc = ky_buf_printf(out, w->labels->threshold_unreachable, threshold, w->scale * w->scale);
+        rc = ky_buf_printf(out, w->labels->threshold_unreachable, threshold,
+                           ky_risk_value_max(w->scale));
     else
         rc = ky_buf_printf(out, w->labels->threshold_unmatched, threshold, smallest,
                            products.data);

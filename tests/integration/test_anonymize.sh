@@ -229,6 +229,14 @@ expect 2 "$KYOKUN" convert --anonymize auto --anonymize-map "$tmp/no-such-folder
 contains "$tmp/err" "cannot write the name map $tmp/no-such-folder/map.csv (--anonymize-map): the folder $tmp/no-such-folder does not exist" \
     "a missing map folder"
 [ ! -e "$tmp/no-map" ] || fail "outputs written although the map cannot be: $(ls "$tmp/no-map")"
+# A map path that is an existing folder is rejected before any input is read.
+mkdir "$tmp/map-folder"
+expect 2 "$KYOKUN" convert --anonymize auto --anonymize-map "$tmp/map-folder" \
+    -o "$tmp/folder-map/" "$tmp/names-book.xlsx"
+contains "$tmp/err" "cannot write the name map $tmp/map-folder (--anonymize-map): it is a folder" \
+    "a map path that is a folder"
+! grep -qF "names-book.xlsx:" "$tmp/err" || fail "the input was read although the map path is a folder"
+[ ! -e "$tmp/folder-map" ] || fail "outputs written although the map path is a folder: $(ls "$tmp/folder-map")"
 printf 'name,kind\nアクメ電機,gadget\n' >"$tmp/bad-names.csv"
 expect 2 "$KYOKUN" convert --anonymize "$tmp/bad-names.csv" -o "$tmp/bad/" "$tmp/names-book.xlsx"
 contains "$tmp/err" "bad-names.csv" "names list error names the file"

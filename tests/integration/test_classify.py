@@ -130,6 +130,11 @@ def test_dictionary_extends_and_replaces(work):
     check('no lesson has the id "X99"; the lesson ids are: T1\n' in proc.stderr,
           'a missing --explain id does not list the ids:\n' + proc.stderr)
     check('-v' not in proc.stderr, 'the message still points to inspect -v:\n' + proc.stderr)
+    # --explain prints text only, so --format csv with it is a usage error, not ignored.
+    proc = run('inspect', '--format', 'csv', '--explain', 'T1', lessons, expect=2)
+    check('cannot be combined with --format csv' in proc.stderr,
+          '--format csv --explain is not rejected with a reason:\n' + proc.stderr)
+    check(proc.stdout == '', '--format csv --explain printed output:\n' + proc.stdout)
 
     # With more than 20 lessons the first 20 ids are listed and the rest counted.
     many = os.path.join(work, 'many-lessons.csv')

@@ -362,6 +362,21 @@ else
     echo "NOTICE: locale ja_JP.UTF-8 is not installed; the Japanese message check was skipped" >&2
 fi
 
+# --- SOURCE_DATE_EPOCH ------------------------------------------------------
+
+# A value that is not a number of seconds is ignored with one warning per run,
+# not one per input or output; a valid value gives no warning.
+cp "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx" "$tmp/epoch-second.xlsx"
+SOURCE_DATE_EPOCH=abc expect 0 "$KYOKUN" convert -o "$tmp/epoch-bad/" \
+    "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx" "$tmp/epoch-second.xlsx"
+contains "$tmp/err" 'warning: SOURCE_DATE_EPOCH "abc" is not a number of seconds' \
+    "invalid SOURCE_DATE_EPOCH"
+[ "$(grep -c SOURCE_DATE_EPOCH "$tmp/err")" -eq 1 ] \
+    || fail "the SOURCE_DATE_EPOCH warning is not printed exactly once: $(cat "$tmp/err")"
+SOURCE_DATE_EPOCH=1700000000 expect 0 "$KYOKUN" convert -o "$tmp/epoch-good/" \
+    "$KY_SOURCE_DIR/samples/guide-case.ja.xlsx"
+! grep -q SOURCE_DATE_EPOCH "$tmp/err" || fail "a valid SOURCE_DATE_EPOCH gave a warning: $(cat "$tmp/err")"
+
 # --- Rejected plugin modules ------------------------------------------------
 
 # A module built for another plugin ABI is listed as rejected, with its file

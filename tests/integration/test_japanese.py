@@ -5,7 +5,9 @@ samples/bad/ are Japanese.
 A line counts as prose when, after dropping option names, placeholders
 (FILE, N), paths, rule ids and the literal values a user types (utf-8, csv,
 auto), it still has an English word of three or more letters. Every prose
-line must contain Japanese (kana or kanji). The test prints SKIP and passes
+line must contain Japanese (kana or kanji), and a Japanese sentence names a
+file or folder placeholder as ファイル or フォルダー, not FILE or DIR (help
+lines that start with an option keep its syntax). The test prints SKIP and passes
 when the system lacks the ja_JP.UTF-8 locale.
 """
 import os
@@ -54,6 +56,17 @@ def spaced_particle_lines(text):
     return [line for line in text.splitlines() if SPACED_PARTICLE.search(line)]
 
 
+# The placeholders FILE and DIR in a Japanese sentence, as in "--levels FILE で語を追加".
+# Help lines that start with an option keep them, because they show the option's syntax.
+PLACEHOLDER = re.compile(r"(?<![A-Za-z_])(FILE|DIR)(?![A-Za-z_])")
+
+
+def placeholder_lines(text):
+    return [line for line in text.splitlines()
+            if JAPANESE.search(line) and PLACEHOLDER.search(line)
+            and not line.lstrip().startswith("-")]
+
+
 def run(args, env, cwd):
     result = subprocess.run([KYOKUN] + args, env=env, cwd=cwd, capture_output=True,
                             text=True, encoding="utf-8", errors="replace", timeout=120)
@@ -78,6 +91,8 @@ def main():
             failures.append(f"{label}: {line!r}")
         for line in spaced_particle_lines(text):
             failures.append(f"{label}: a space before a particle: {line!r}")
+        for line in placeholder_lines(text):
+            failures.append(f"{label}: FILE or DIR instead of ファイル or フォルダー: {line!r}")
 
     # The commands, as the English help lists them.
     _, help_en, _ = run(["--help"], english_env, SOURCE)

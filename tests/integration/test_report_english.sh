@@ -63,7 +63,7 @@ PYTHON
 )" || fail "reading the first lesson's id and title from $sample failed"
 first_title="$(tr -d ' \t\r' <<<"$first_title")"
 
-expect_in_order "guide-case.en" "LessonsfromITsystemfailures" "Organization:QualityGroup" \
+expect_in_order "guide-case.en" "LessonsfromITsystemfailures" "Organisation:QualityGroup" \
     "Created:2023-11-14" "Generatedby:kyokun" "Lessons:5" \
     "Contents" "$first_title" "Incidentsbymaincause" "Incidentstatustable" "Why-whyanalysis" "Index" \
     "$first_title" Problem Cause Directcause Rootcause Countermeasures Recurrenceprevention \

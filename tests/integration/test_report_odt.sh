@@ -197,7 +197,8 @@ case "$status_page" in
 esac
 
 # --- The Pareto chart: one bar per main cause of the sample's incident list,
-# most frequent first, with heights in proportion to the counts ---
+# most frequent first, with heights in proportion to the counts and the
+# whole cause under each bar ---
 "$sample_python" - "$sample" "$parts/Pictures/pareto.svg" <<'PYTHON' || fail "the Pareto chart's bars do not match the sample's main causes"
 import collections
 import sys
@@ -220,6 +221,11 @@ assert heights == sorted(heights, reverse=True), "bars are not most frequent fir
 unit = heights[0] / counts[drawn[0][0]]
 for cause, height in drawn:
     assert abs(height - unit * counts[cause]) < 0.15, "%s: height %s for %d incidents" % (cause, height, counts[cause])
+# Each cause is written in full under its bar, on one or two lines, never cut with "…".
+root = ET.parse(sys.argv[2]).getroot()
+labels = ["".join(text.itertext()) for group in root.iter(svg + "g") if group.get("font-size") == "9"
+          for text in group.iter(svg + "text")]
+assert labels == [cause for cause, _ in drawn], "labels under the bars %s, causes %s" % (labels, drawn)
 PYTHON
 # LibreOffice draws the chart's text before the page heading.
 case "$after_contents" in

@@ -1068,6 +1068,16 @@ static void test_report__title_page_organization(void **state)
     assert_null(strstr(content, "Organization"));
     assert_non_null(strstr(content, "Created: 2023-11-14"));
     free(content);
+
+    /* The English label is spelt like the rest of the English text ("organisation"). */
+    options = test_options(f, KY_LANG_EN);
+    options.organization = "IT Quality Group";
+    zip = write_book_with(f, book, &options, &len);
+    content = read_entry(zip, len, "content.xml");
+    assert_non_null(strstr(content, "Organisation: IT Quality Group</text:p>"));
+    assert_null(strstr(content, "Organization"));
+    free(content);
+    free(zip);
     ky_book_free(book);
 }
 
@@ -1354,6 +1364,61 @@ static void test_report__pareto_chart(void **state)
     ky_book_free(book);
 }
 
+/* A cause longer than one label line (24 columns) wraps onto a second line
+ * under its bar. The break follows a separator when one is past half the
+ * line. Only a cause longer than two lines is cut with "…". The table
+ * right-aligns the counts and shares. */
+static void test_report__pareto_long_causes(void **state)
+{
+    fixture *f = *state;
+    static const char *const causes[] = {
+        "情報システム障害発生時の対応の誤り・遅れ", "ハードウェア故障・性能低下等",
+        "wrong or late response to the failure", "運用ミス",
+        "とても長い原因の名前で二行にも収まらないほど長く続く説明文の例",
+    };
+    size_t count = sizeof causes / sizeof causes[0];
+    ky_book *book = make_book(1);
+    book->incidents = calloc(count, sizeof *book->incidents);
+    assert_non_null(book->incidents);
+    for (size_t i = 0; i < count; i++) {
+        book->incidents[i].id = copy_text("1");
+        book->incidents[i].main_cause = copy_text(causes[i]);
+        book->incidents[i].occurred = NAN;
+        book->incidents[i].damage_yen = NAN;
+        book->incidents[i].effort_pm = NAN;
+    }
+    book->incident_count = count;
+    size_t len;
+    unsigned char *zip = write_book(f, book, KY_LANG_JA, &len);
+    char *svg = read_entry(zip, len, "Pictures/pareto.svg");
+    char *content = read_entry(zip, len, "content.xml");
+
+    assert_non_null(strstr(svg, ">情報システム障害発生時の</tspan>"));
+    assert_non_null(strstr(svg, " dy=\"12.0\">対応の誤り・遅れ</tspan>"));
+    assert_non_null(strstr(svg, ">ハードウェア故障・</tspan>"));
+    assert_non_null(strstr(svg, " dy=\"12.0\">性能低下等</tspan>"));
+    assert_non_null(strstr(svg, ">wrong or late response</tspan>"));
+    assert_non_null(strstr(svg, " dy=\"12.0\">to the failure</tspan>"));
+    assert_non_null(strstr(svg, ">運用ミス</text>"));
+    assert_non_null(strstr(svg, ">とても長い原因の名前で二</tspan>"));
+    assert_non_null(strstr(svg, " dy=\"12.0\">行にも収まらないほど長…</tspan>"));
+    assert_null(strstr(svg, "ハードウェア故障・性能…"));
+
+    assert_non_null(strstr(content, "<style:style style:name=\"ParetoNumber\" style:family=\"paragraph\""
+                                    " style:parent-style-name=\"Table_20_Contents\">"
+                                    "<style:paragraph-properties fo:text-align=\"end\"/>"));
+    assert_in_order(content, (const char *const[]){
+        "<text:p text:style-name=\"Table_20_Contents\">運用ミス</text:p>",
+        "<text:p text:style-name=\"ParetoNumber\">1</text:p>",
+        "<text:p text:style-name=\"ParetoNumber\">100.0 %</text:p>",
+        NULL});
+
+    free(content);
+    free(svg);
+    free(zip);
+    ky_book_free(book);
+}
+
 /* The chart's axis titles follow the document's language. */
 static void test_report__pareto_english_labels(void **state)
 {
@@ -1427,6 +1492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__generated_id_noted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__pareto_chart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__pareto_english_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__pareto_long_causes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__no_pareto_without_incidents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__template_bad_encoding_quiet, setup, teardown),
     };

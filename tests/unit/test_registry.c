@@ -233,6 +233,35 @@ static void test_registry_write_options__source_date_epoch(void **state)
     unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/* ky_source_date_epoch() separates a valid value (1) from an unset one (0) and
+ * from one that ky_write_options_init() ignores (-1), so the CLI can warn. */
+static void test_registry_source_date_epoch__classified(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        int expected;
+        int64_t timestamp;
+    } cases[] = {
+        {"1700000000", 1, 1700000000}, {"0", 1, 0}, {"", 0, -7},
+        {"abc", -1, -7}, {"-1", -1, -7}, {"+5", -1, -7}, {" 12", -1, -7},
+        {"12s", -1, -7}, {"99999999999999999999", -1, -7},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv("SOURCE_DATE_EPOCH", cases[i].value, 1);
+        int64_t timestamp = -7;
+        int status = ky_source_date_epoch(&timestamp);
+        if (status != cases[i].expected)
+            fail_msg("SOURCE_DATE_EPOCH=\"%s\": status %d, expected %d", cases[i].value, status,
+                     cases[i].expected);
+        assert_int_equal(timestamp, cases[i].timestamp);
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
+    int64_t timestamp = -7;
+    assert_int_equal(ky_source_date_epoch(&timestamp), 0);
+    assert_int_equal(timestamp, -7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_registry_load_default__finds_built_plugins),
         cmocka_unit_test(test_registry_write__atomic_replace),
         cmocka_unit_test(test_registry_write_options__source_date_epoch),
+        cmocka_unit_test(test_registry_source_date_epoch__classified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,6 +185,9 @@ typedef struct ky_column_map {
     uint32_t col;       /**< 0-based column. */
     char *header;       /**< Header text as written (rows joined with " / "). */
     const char *field;  /**< Field name such as "summary", or NULL when unmapped (static string). */
+    const char *unit;   /**< Unit of plain numbers in a damage or effort column, as a static English
+                             label ("hours", "x 1,000 yen") that the "kyokun" gettext domain
+                             translates; NULL for other columns. */
 } ky_column_map;
 
 /** Counts of skipped rows, one counter per reason. */
@@ -242,6 +245,13 @@ KY_EXPORT void ky_book_free(ky_book *book);
 
 /** @brief Return the stable English name of a table kind ("incidents", "risks", ...). */
 KY_EXPORT const char *ky_table_kind_name(ky_table_kind kind);
+
+/**
+ * @brief Return the largest risk value C = A x B on a scale of `scale`
+ *        levels: 9 on the guide's 3 x 3 scale, 25 on 5 x 5. A threshold
+ *        above it marks no risk as needing a response.
+ */
+KY_EXPORT int ky_risk_value_max(int scale);
 
 #ifdef __cplusplus
 }

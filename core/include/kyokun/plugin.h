@@ -24,7 +24,7 @@ extern "C" {
  * ky_probe_info, ky_source, ky_read_options, ky_write_options or the model
  * structs in book.h change layout. The loader rejects any other value.
  */
-#define KY_PLUGIN_ABI_VERSION 4
+#define KY_PLUGIN_ABI_VERSION 5
 
 /** Name of the symbol every plugin module exports. */
 #define KY_PLUGIN_ENTRY_SYMBOL "ky_plugin_entry"

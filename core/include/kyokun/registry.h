@@ -119,6 +119,15 @@ KY_EXPORT void ky_read_options_init(ky_read_options *options);
  *         UTF-8, excel_safe -1 so that each plugin applies its default). */
 KY_EXPORT void ky_write_options_init(ky_write_options *options);
 
+/**
+ * @brief Read the SOURCE_DATE_EPOCH environment variable.
+ * @param timestamp Receives its value in Unix seconds when it is valid.
+ * @return 1 when it is a non-negative decimal integer that fits int64_t;
+ *         0 when it is unset or empty; -1 when it is set to anything else,
+ *         which ky_write_options_init() ignores in favour of the current time.
+ */
+KY_EXPORT int ky_source_date_epoch(int64_t *timestamp);
+
 #ifdef __cplusplus
 }
 #endif

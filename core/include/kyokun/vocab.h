@@ -37,7 +37,7 @@ typedef enum ky_vocab_id {
     KY_VOCAB_SERVICE = 3,        /**< service.csv: ISO/IEC 20000-1:2011 processes (SM-*). */
     KY_VOCAB_KEYWORDS = 4,       /**< keywords.csv: the term list of axis 5. */
     KY_VOCAB_COUNTERMEASURE = 5, /**< countermeasure.csv: recurrence, preventive, interim. */
-    KY_VOCAB_CAUSE = 6,          /**< cause.csv: main causes of incidents (CA1-CA9). */
+    KY_VOCAB_CAUSE = 6,          /**< cause.csv: main causes of incidents (CA1-CA15). */
     KY_VOCAB_HUMAN_LIFE = 7,     /**< human-life.csv: effect on human life; parent is the Type. */
     KY_VOCAB_SOCIAL_EFFECT = 8,  /**< social-effect.csv: social effect; parent is the Type. */
     KY_VOCAB_COUNT = 9
