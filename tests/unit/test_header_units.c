@@ -22,73 +22,15 @@
 #include "kyokun/diag.h"
 #include "mapping.h"
 #include "values.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
 
 #define INPUT "/data/u.xlsx"
-#define SEEN_MAX 64
-
-typedef struct captured {
-    char codes[SEEN_MAX][48];
-    char messages[SEEN_MAX][512];
-    char files[SEEN_MAX][64];
-    uint32_t rows[SEEN_MAX];
-    uint32_t cols[SEEN_MAX];
-    size_t count;
-} captured;
-
-static void capture(const ky_diag *diag, void *payload)
-{
-    captured *seen = payload;
-    if (seen->count == SEEN_MAX)
-        return;
-    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
-    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
-    snprintf(seen->files[seen->count], sizeof seen->files[0], "%s",
-             diag->loc.file ? diag->loc.file : "");
-    seen->rows[seen->count] = diag->loc.row;
-    seen->cols[seen->count] = diag->loc.col;
-    seen->count++;
-}
-
-/* Return how many diagnostics have `code`. */
-static size_t count_code(const captured *seen, const char *code)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < seen->count; i++)
-        count += strcmp(seen->codes[i], code) == 0;
-    return count;
-}
-
-/* Return the index of the first diagnostic with `code`, or -1. */
-static int find_code(const captured *seen, const char *code)
-{
-    for (size_t i = 0; i < seen->count; i++) {
-        if (strcmp(seen->codes[i], code) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
 
 /* One mapping run: a context that captures warnings, a book and a grid. */
 typedef struct run {
@@ -123,11 +65,11 @@ static void run_free(run *r)
 static run *map_incident(const char *header)
 {
     run *r = run_new();
-    begin(&r->grid, "障害一覧");
+    grid_begin(&r->grid, "障害一覧");
     ROW(&r->grid, 0, T(0, "No."), T(1, "発生日"), T(2, "障害の概要"), T(3, "主な原因"),
         T(4, header));
     ROW(&r->grid, 1, N(0, 1), T(1, "2024/1/5"), T(2, "停止した"), T(3, "バグ"), N(4, 16));
-    end(&r->grid);
+    grid_end(&r->grid);
     assert_int_equal(ky_mapping__add_grid(r->ctx, r->book, &r->grid, INPUT, NULL), 0);
     assert_int_equal(r->book->incident_count, 1);
     return r;
@@ -179,9 +121,9 @@ static void test_units__effort_header_forms(void **state)
         if (fabs(months - cases[i].months) > 1e-9)
             fail_msg("header \"%s\": 16 read as %g person-months, expected %g",
                      cases[i].header, months, cases[i].months);
-        if (count_code(&r->seen, "mapping.unknown-unit") != 0)
+        if (captured_count(&r->seen, "mapping.unknown-unit") != 0)
             fail_msg("header \"%s\": warned about an unknown unit: %s", cases[i].header,
-                     r->seen.messages[find_code(&r->seen, "mapping.unknown-unit")]);
+                     r->seen.messages[captured_find(&r->seen, "mapping.unknown-unit")]);
         run_free(r);
     }
 }
@@ -207,7 +149,7 @@ static void test_units__damage_header_forms(void **state)
         if (yen != cases[i].yen)
             fail_msg("header \"%s\": 16 read as %.0f yen, expected %.0f", cases[i].header, yen,
                      cases[i].yen);
-        if (count_code(&r->seen, "mapping.unknown-unit") != 0)
+        if (captured_count(&r->seen, "mapping.unknown-unit") != 0)
             fail_msg("header \"%s\": warned about an unknown unit", cases[i].header);
         run_free(r);
     }
@@ -218,8 +160,8 @@ static void test_units__unknown_effort_unit_warned(void **state)
     (void)state;
     run *r = map_incident("工数(pt)");
     assert_true(r->book->incidents[0].effort_pm == 16);
-    assert_int_equal(count_code(&r->seen, "mapping.unknown-unit"), 1);
-    int i = find_code(&r->seen, "mapping.unknown-unit");
+    assert_int_equal(captured_count(&r->seen, "mapping.unknown-unit"), 1);
+    int i = captured_find(&r->seen, "mapping.unknown-unit");
     assert_int_equal(r->seen.rows[i], 1);
     assert_int_equal(r->seen.cols[i], 5);
     assert_string_equal(r->seen.messages[i],
@@ -235,8 +177,8 @@ static void test_units__unknown_damage_unit_warned(void **state)
     (void)state;
     run *r = map_incident("影響額（ＵＳＤ）");
     assert_true(r->book->incidents[0].damage_yen == 16);
-    assert_int_equal(count_code(&r->seen, "mapping.unknown-unit"), 1);
-    int i = find_code(&r->seen, "mapping.unknown-unit");
+    assert_int_equal(captured_count(&r->seen, "mapping.unknown-unit"), 1);
+    int i = captured_find(&r->seen, "mapping.unknown-unit");
     assert_int_equal(r->seen.cols[i], 5);
     assert_non_null(strstr(r->seen.messages[i], "\"影響額（ＵＳＤ）\""));
     assert_non_null(strstr(r->seen.messages[i], "the note \"USD\""));
@@ -276,13 +218,13 @@ static void test_units__two_row_header(void **state)
 {
     (void)state;
     run *r = run_new();
-    begin(&r->grid, "障害一覧");
+    grid_begin(&r->grid, "障害一覧");
     ROW(&r->grid, 0, T(0, "発生日"), T(1, "障害の概要"), T(2, "対応工数（人日）"),
         T(3, "障害の影響額（千円）"));
     /* 主な原因 below a blank cell makes the second row part of the header. */
     ROW(&r->grid, 1, T(2, "実績"), T(3, "直接"), T(4, "主な原因"));
     ROW(&r->grid, 2, T(0, "2024/1/5"), T(1, "停止した"), N(2, 16), N(3, 16), T(4, "バグ"));
-    end(&r->grid);
+    grid_end(&r->grid);
     assert_int_equal(ky_mapping__add_grid(r->ctx, r->book, &r->grid, INPUT, NULL), 0);
     assert_int_equal(r->book->sheets[0].header_row, 1);
     assert_int_equal(r->book->sheets[0].header_rows, 2);
@@ -290,7 +232,7 @@ static void test_units__two_row_header(void **state)
     /* The lower row's note-less text has no unit, so the upper row's note decides. */
     assert_true(fabs(r->book->incidents[0].effort_pm - DAYS_16) < 1e-9);
     assert_true(r->book->incidents[0].damage_yen == 16e3);
-    assert_int_equal(count_code(&r->seen, "mapping.unknown-unit"), 0);
+    assert_int_equal(captured_count(&r->seen, "mapping.unknown-unit"), 0);
     run_free(r);
 }
 
@@ -331,15 +273,15 @@ static void test_units__cell_and_header_words(void **state)
 static run *map_risks(const char *a, const char *b, int scale)
 {
     run *r = run_new();
-    begin(&r->grid, "リスク管理表");
+    grid_begin(&r->grid, "リスク管理表");
     ROW(&r->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, a), T(3, b));
     ROW(&r->grid, 1, N(0, 1), T(1, "停止"), N(2, 3), N(3, 2));
     ROW(&r->grid, 2, N(0, 2), T(1, "遅延"), N(2, 2), N(3, 2));
-    end(&r->grid);
-    begin(&r->grid, "リスク管理表2");
+    grid_end(&r->grid);
+    grid_begin(&r->grid, "リスク管理表2");
     ROW(&r->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, a), T(3, b));
     ROW(&r->grid, 1, N(0, 1), T(1, "停止"), N(2, 3), N(3, 2));
-    end(&r->grid);
+    grid_end(&r->grid);
     ky_map_options options;
     ky_map_options_init(&options);
     options.scale = scale;
@@ -353,8 +295,8 @@ static void test_scale__three_levels_on_scale_five(void **state)
     (void)state;
     run *r = map_risks("A:影響度 (高：３～低：１)", "B:発生度 (高：３～低：１)", 5);
     /* Once per table, though both headers name the 3-level scale. */
-    assert_int_equal(count_code(&r->seen, "mapping.scale-mismatch"), 2);
-    int i = find_code(&r->seen, "mapping.scale-mismatch");
+    assert_int_equal(captured_count(&r->seen, "mapping.scale-mismatch"), 2);
+    int i = captured_find(&r->seen, "mapping.scale-mismatch");
     assert_int_equal(r->seen.rows[i], 1);
     assert_int_equal(r->seen.cols[i], 3);
     assert_string_equal(r->seen.messages[i],
@@ -369,8 +311,8 @@ static void test_scale__five_levels_on_scale_three(void **state)
 {
     (void)state;
     run *r = map_risks("影響度", "発生度(1-5)", 3);
-    assert_int_equal(count_code(&r->seen, "mapping.scale-mismatch"), 2);
-    int i = find_code(&r->seen, "mapping.scale-mismatch");
+    assert_int_equal(captured_count(&r->seen, "mapping.scale-mismatch"), 2);
+    int i = captured_find(&r->seen, "mapping.scale-mismatch");
     assert_int_equal(r->seen.cols[i], 4);
     assert_non_null(strstr(r->seen.messages[i], "names a 5-level scale"));
     assert_non_null(strstr(r->seen.messages[i], "Give --scale 5"));
@@ -381,8 +323,8 @@ static void test_scale__other_level_counts(void **state)
 {
     (void)state;
     run *r = map_risks("影響度（4段階）", "発生度", 3);
-    assert_int_equal(count_code(&r->seen, "mapping.scale-mismatch"), 2);
-    int i = find_code(&r->seen, "mapping.scale-mismatch");
+    assert_int_equal(captured_count(&r->seen, "mapping.scale-mismatch"), 2);
+    int i = captured_find(&r->seen, "mapping.scale-mismatch");
     assert_non_null(strstr(r->seen.messages[i], "names a 4-level scale, but the 3-level scale"));
     run_free(r);
 }
@@ -403,9 +345,9 @@ static void test_scale__matching_or_silent_headers(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run *r = map_risks(cases[i].a, cases[i].b, cases[i].scale);
-        if (count_code(&r->seen, "mapping.scale-mismatch") != 0)
+        if (captured_count(&r->seen, "mapping.scale-mismatch") != 0)
             fail_msg("\"%s\" / \"%s\" on scale %d: %s", cases[i].a, cases[i].b, cases[i].scale,
-                     r->seen.messages[find_code(&r->seen, "mapping.scale-mismatch")]);
+                     r->seen.messages[captured_find(&r->seen, "mapping.scale-mismatch")]);
         run_free(r);
     }
 }
@@ -426,11 +368,11 @@ static void add_numbered_file(run *r, const char *file, int count)
 {
     ky_grid grid;
     ky_grid__init(&grid, r->ctx, file);
-    begin(&grid, "一覧");
+    grid_begin(&grid, "一覧");
     ROW(&grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
     for (int i = 1; i <= count; i++)
         ROW(&grid, (uint32_t)i, N(0, i), T(1, "停止した"), T(2, "バグ"));
-    end(&grid);
+    grid_end(&grid);
     assert_int_equal(ky_mapping__add_grid(r->ctx, r->book, &grid, file, NULL), 0);
     ky_grid__free(&grid);
 }
@@ -445,8 +387,8 @@ static void test_ids__collisions_listed_up_to_ten(void **state)
     assert_int_equal(r->book->incident_count, 52);
 
     /* Each later file collides with the first on every id: 10 listed, then one count. */
-    assert_int_equal(count_code(&r->seen, "mapping.id-collision"), 20);
-    assert_int_equal(count_code(&r->seen, "mapping.id-collisions-unlisted"), 2);
+    assert_int_equal(captured_count(&r->seen, "mapping.id-collision"), 20);
+    assert_int_equal(captured_count(&r->seen, "mapping.id-collisions-unlisted"), 2);
     assert_int_equal(r->seen.count, 22);
     assert_string_equal(r->seen.codes[10], "mapping.id-collisions-unlisted");
     assert_string_equal(r->seen.files[10], "/data/m02.csv");
@@ -467,8 +409,8 @@ static void test_ids__ten_collisions_all_listed(void **state)
     run *r = run_new();
     add_numbered_file(r, "/data/m01.csv", 10);
     add_numbered_file(r, "/data/m02.csv", 10);
-    assert_int_equal(count_code(&r->seen, "mapping.id-collision"), 10);
-    assert_int_equal(count_code(&r->seen, "mapping.id-collisions-unlisted"), 0);
+    assert_int_equal(captured_count(&r->seen, "mapping.id-collision"), 10);
+    assert_int_equal(captured_count(&r->seen, "mapping.id-collisions-unlisted"), 0);
     run_free(r);
 }
 

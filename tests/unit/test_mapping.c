@@ -22,58 +22,14 @@
 #include "kyokun/registry.h"
 #include "mapping.h"
 #include "values.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
 #define D(c, v) ((ky_cell){.col = (c), .type = KY_CELL_DATE, .date_kind = KY_DATE_DATE, .number = (v)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
-
-typedef struct captured {
-    char codes[16][48];
-    char messages[16][512];
-    char sheets[16][64];
-    uint32_t rows[16];
-    uint32_t cols[16];
-    size_t count;
-} captured;
-
-static void capture(const ky_diag *diag, void *payload)
-{
-    captured *seen = payload;
-    if (seen->count == 16)
-        return;
-    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
-    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
-    snprintf(seen->sheets[seen->count], sizeof seen->sheets[0], "%s",
-             diag->loc.sheet ? diag->loc.sheet : "");
-    seen->rows[seen->count] = diag->loc.row;
-    seen->cols[seen->count] = diag->loc.col;
-    seen->count++;
-}
-
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void merge(ky_grid *grid, uint32_t r1, uint32_t c1, uint32_t r2, uint32_t c2)
-{
-    ky_range range = {r1, c1, r2, c2};
-    assert_int_equal(ky_grid__sink()->merge(grid, &range), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
 
 typedef struct fixture {
     ky_grid grid;
@@ -123,10 +79,10 @@ static void test_grid__cells_sparse_and_copied(void **state)
 {
     fixture *f = *state;
     char text[] = "障害";
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     ROW(&f->grid, 2, T(1, text), N(4, 7));
     text[0] = 'x';
-    end(&f->grid);
+    grid_end(&f->grid);
 
     const ky_grid_sheet *sheet = &f->grid.sheets[0];
     assert_int_equal(sheet->row_count, 3);
@@ -143,12 +99,12 @@ static void test_grid__cells_sparse_and_copied(void **state)
 static void test_grid__merge_lookup(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     ROW(&f->grid, 0, T(0, "title"));
-    merge(&f->grid, 5, 1, 8, 2);
-    merge(&f->grid, 0, 0, 0, 6);
-    merge(&f->grid, 2, 0, 10, 0);
-    end(&f->grid);
+    grid_merge(&f->grid, 5, 1, 8, 2);
+    grid_merge(&f->grid, 0, 0, 0, 6);
+    grid_merge(&f->grid, 2, 0, 10, 0);
+    grid_end(&f->grid);
 
     const ky_grid_sheet *sheet = &f->grid.sheets[0];
     assert_int_equal(ky_grid__merge_at(sheet, 0, 6)->last_col, 6);
@@ -161,7 +117,7 @@ static void test_grid__merge_lookup(void **state)
 static void test_grid__limits_rejected(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     const ky_cell wide = N(KY_GRID_MAX_COLS, 1);
     const ky_cell fine = N(0, 1);
     assert_int_equal(ky_grid__sink()->row(&f->grid, 0, &wide, 1), KY_ELIMIT);
@@ -184,9 +140,9 @@ static void test_grid__row_outside_sheet_rejected(void **state)
 /* An incident list under a merged title and a date line. */
 static void incident_sheet(fixture *f)
 {
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "2024年度 システム障害一覧"));
-    merge(&f->grid, 0, 0, 0, 5);
+    grid_merge(&f->grid, 0, 0, 0, 5);
     ROW(&f->grid, 1, T(4, "作成日: 2024/4/1"));
     ROW(&f->grid, 2, T(0, "No."), T(1, "発生日時"), T(2, "障害の概要"), T(3, "主な原因"),
         T(4, "障害の影響額\n（千円）"), T(5, "対応工数"), T(6, "担当者"));
@@ -198,7 +154,7 @@ static void incident_sheet(fixture *f)
         T(3, "ソフトウェアの誤り"), T(4, "約100万円"), T(5, "16時間"));
     ROW(&f->grid, 7, N(0, 4), T(6, "佐藤"));
     ROW(&f->grid, 9, T(0, "※影響額は概算"));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 static void test_header__found_below_title_rows(void **state)
@@ -302,11 +258,11 @@ static void test_columns__unmapped_kept_as_extra(void **state)
 static void test_header__full_width_names(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     ROW(&f->grid, 0, T(0, "ＩＤ"), T(1, "Ｓｕｍｍａｒｙ"), T(2, "Ｏｃｃｕｒｒｅｄ　（ＪＳＴ）"),
         T(3, "Ｃａｕｓｅ\nＣａｔｅｇｏｒｙ"));
     ROW(&f->grid, 1, T(0, "INC-1"), T(1, "Login failure"), T(2, "2024-04-01"), T(3, "software"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -347,10 +303,10 @@ static void test_header__key_drops_notes(void **state)
 static void test_sheet__no_header_reported(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "メモ");
+    grid_begin(&f->grid, "メモ");
     ROW(&f->grid, 0, T(0, "打合せメモ"));
     ROW(&f->grid, 2, T(0, "来週までに確認"), T(1, "佐藤"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -461,7 +417,7 @@ static void test_header__long_text_not_partial(void **state)
 static void test_kind__notices_not_lessons(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "information");
+    grid_begin(&f->grid, "information");
     ROW(&f->grid, 0, T(0, "id"), T(1, "value.title"), T(2, "value.body"), T(3, "value.priority"),
         T(4, "created_at"));
     ROW(&f->grid, 1, T(0, "ID"), T(1, "タイトル"), T(2, "本文"), T(3, "重要度"), T(4, "作成日時"));
@@ -469,7 +425,7 @@ static void test_kind__notices_not_lessons(void **state)
         T(4, "2019-01-04 18:48:15"));
     ROW(&f->grid, 3, N(0, 2), T(1, "テーブルの追加"), T(2, "<p>手順</p>"), N(3, 1),
         T(4, "2019-01-05 09:00:00"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -493,13 +449,13 @@ static void test_kind__notices_not_lessons(void **state)
 static void test_kind__ticket_export_incidents(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "export");
+    grid_begin(&f->grid, "export");
     ROW(&f->grid, 0, T(0, "priority"), T(1, "subject"), T(2, "description"), T(3, "start_date"),
         T(4, "due_date"), T(5, "category"), T(6, "estimated_hours"), T(7, "tracker"));
     ROW(&f->grid, 1, T(0, "High"), T(1, "Login fails"), T(2, "Users cannot log in"),
         T(3, "2015-07-08"), T(4, "2015-08-25"), T(5, "Auth"), N(6, 16), T(7, "bug"));
     ROW(&f->grid, 2, T(0, "Normal"), T(1, "Slow report"), T(2, "Report takes 5 min"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -522,11 +478,11 @@ static void test_kind__ticket_export_incidents(void **state)
 static void test_kind__date_like_needs_dates(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     ROW(&f->grid, 0, T(0, "事案概要"), T(1, "担当日"), T(2, "主な原因"));
     ROW(&f->grid, 1, T(0, "帳票の誤り"), T(1, "佐藤"), T(2, "手順の誤り"));
     ROW(&f->grid, 2, T(0, "バッチ遅延"), T(1, "鈴木"), T(2, "設定の誤り"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -539,11 +495,11 @@ static void test_kind__date_like_needs_dates(void **state)
 static void test_sheet__closest_header_row_named(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "メモ");
+    grid_begin(&f->grid, "メモ");
     ROW(&f->grid, 0, T(0, "打合せメモ"));
     ROW(&f->grid, 1, T(0, "件名"), T(1, "担当者"), T(2, "期限"));
     ROW(&f->grid, 2, T(0, "保守窓口への問い合わせ"), T(1, "佐藤"), T(2, "来週"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -557,8 +513,8 @@ static void test_sheet__closest_header_row_named(void **state)
 static void test_book__title_and_threshold(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Sheet1");
-    end(&f->grid);
+    grid_begin(&f->grid, "Sheet1");
+    grid_end(&f->grid);
     ky_map_options options;
     ky_map_options_init(&options);
     assert_int_equal(options.threshold, 5);
@@ -578,7 +534,7 @@ static void test_book__title_and_threshold(void **state)
 static void test_lessons__lists_split(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "教訓");
+    grid_begin(&f->grid, "教訓");
     ROW(&f->grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "根本原因"), T(3, "再発防止策"),
         T(4, "活用する目的"), T(5, "キーワード"), T(6, "ライフサイクル"), T(7, "運用・サービスプロセス"));
     ROW(&f->grid, 1, T(0, "Ｇ７"), T(1, "クラウド事業者と利用者が連携したトラブル対応体制を整備すべし"),
@@ -587,7 +543,7 @@ static void test_lessons__lists_split(void **state)
         T(3, "・トラブル対応の体制の強化\n・責任分界点を明確にする"),
         T(4, "組織・体制の整備"), T(5, "仮想化、共同利用、トラブル管理、パッチの適用、システム再起動"),
         T(6, "運用"), T(7, "サービス提供"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheets[0].kind, KY_TABLE_LESSONS);
@@ -610,15 +566,15 @@ static void test_lessons__lists_split(void **state)
 static void test_lessons__continuation_rows(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "Lessons");
+    grid_begin(&f->grid, "Lessons");
     ROW(&f->grid, 0, T(0, "Lesson ID"), T(1, "Title"), T(2, "Root cause"), T(3, "Corrective action"));
     ROW(&f->grid, 1, T(0, "T16"), T(1, "Check vendor fixes often"), T(2, "Fixes checked quarterly"),
         T(3, "Check every two weeks"));
     ROW(&f->grid, 2, T(3, "Rank fixes by severity"));
     ROW(&f->grid, 3, T(2, "No expert on the device"), T(3, "Train a second engineer"));
     ROW(&f->grid, 4, T(0, "T17"), T(1, "Restart devices on a schedule"));
-    merge(&f->grid, 1, 0, 3, 0);
-    end(&f->grid);
+    grid_merge(&f->grid, 1, 0, 3, 0);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->lesson_count, 2);
@@ -633,7 +589,7 @@ static void test_lessons__continuation_rows(void **state)
 /* Begin a lesson sheet with lesson L3 in sheet row 2, left open for the rows a test adds. */
 static void lesson_l3_sheet(fixture *f)
 {
-    begin(&f->grid, "教訓");
+    grid_begin(&f->grid, "教訓");
     ROW(&f->grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "問題"), T(3, "直接原因"),
         T(4, "再発防止策"), T(5, "キーワード"));
     ROW(&f->grid, 1, T(0, "L3"), T(1, "変更手順を守るべし"), T(2, "手順を省いた"),
@@ -646,7 +602,7 @@ static void test_lessons__list_row_continues(void **state)
     ky_ctx_set_handler(f->ctx, capture, KY_SEV_INFO, &f->seen);
     lesson_l3_sheet(f);
     ROW(&f->grid, 2, T(3, "確認者がいなかった"), T(5, "変更管理"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->lesson_count, 1);
@@ -673,7 +629,7 @@ static void test_lessons__text_row_own_lesson(void **state)
     lesson_l3_sheet(f);
     ROW(&f->grid, 2, T(2, "問題だけの行"), T(3, "原因だけ"));
     ROW(&f->grid, 3, T(4, "二人で確認する"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     /* L3 keeps its own text: the row is a lesson without id and title. */
@@ -715,9 +671,9 @@ static void test_lessons__text_row_own_lesson(void **state)
 /* Part of the why-why analysis in the IPA/SEC lesson guide's worked case, with a two-row header. */
 static void why_sheet(fixture *f)
 {
-    begin(&f->grid, "なぜなぜ分析");
+    grid_begin(&f->grid, "なぜなぜ分析");
     ROW(&f->grid, 0, T(0, "問題"), T(1, "原因"), T(4, "対策（教訓ID)"));
-    merge(&f->grid, 0, 1, 0, 3);
+    grid_merge(&f->grid, 0, 1, 0, 3);
     ROW(&f->grid, 1, T(1, "なぜ１"), T(2, "なぜ２"), T(3, "なぜ３"));
     ROW(&f->grid, 2, T(0, "A社のオンラインサービスが丸一日間停止した。"), T(1, "負荷分散装置に障害が発生した"),
         T(2, "pingが通ったことにより問題なしと判断した"), T(3, "修正情報の収集間隔が粗かった"),
@@ -726,7 +682,7 @@ static void why_sheet(fixture *f)
     ROW(&f->grid, 4, T(1, "お客様のサービスに時間を要した"), T(2, "利用者間の連絡体制がなかった"),
         T(4, "共同利用者間の情報共有の強化を行う（G８）"));
     ROW(&f->grid, 5, T(2, "再起動の影響を知らなかった"), T(4, "取決めをSLAで定義する（G7, T17)"));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 static void test_why__header_and_kind(void **state)
@@ -810,16 +766,16 @@ static void test_why__countermeasures_and_lesson_ids(void **state)
 static void test_status__events_with_two_header_rows(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害状況表");
+    grid_begin(&f->grid, "障害状況表");
     ROW(&f->grid, 0, T(0, "日時"), T(1, "顧客"), T(2, "A社"), T(4, "B社"));
-    merge(&f->grid, 0, 0, 1, 0);
-    merge(&f->grid, 0, 1, 1, 1);
-    merge(&f->grid, 0, 2, 0, 3);
+    grid_merge(&f->grid, 0, 0, 1, 0);
+    grid_merge(&f->grid, 0, 1, 1, 1);
+    grid_merge(&f->grid, 0, 2, 0, 3);
     ROW(&f->grid, 1, T(2, "業務窓口"), T(3, "情シス部門"));
     ROW(&f->grid, 2, T(0, "朝４時"), T(4, "メモリ不足エラーが発生した"));
     ROW(&f->grid, 3, T(4, "系切替えが完了した"));
     ROW(&f->grid, 4, T(0, "朝８時"), T(1, "窓口で帰って頂いた"), T(3, "説明対応に追われた"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -981,12 +937,12 @@ static void test_values__impossible_era_dates(void **state)
 static void test_incidents__impossible_era_date_warned(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
     ROW(&f->grid, 1, T(0, "平成32年1月10日"), T(1, "バッチ遅延"));
     ROW(&f->grid, 2, T(0, "H30.2.30"), T(1, "帳票の誤り"));
     ROW(&f->grid, 3, T(0, "H30.2.1"), T(1, "ログイン不可"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 3);
@@ -1006,12 +962,12 @@ static void test_incidents__impossible_era_date_warned(void **state)
 static void test_incidents__era_bounds_named(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
     ROW(&f->grid, 1, T(0, "令和元年4月30日"), T(1, "バッチ遅延"));
     ROW(&f->grid, 2, T(0, "S64.1.8"), T(1, "帳票の誤り"));
     ROW(&f->grid, 3, T(0, "令和0年5月1日"), T(1, "ログイン不可"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 3);
@@ -1047,13 +1003,13 @@ static void test_values__no_such_month(void **state)
 static void test_incidents__impossible_month_warned(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "発生日"), T(1, "障害の概要"));
     ROW(&f->grid, 1, T(0, "2024/13/45"), T(1, "バッチ遅延"));
     ROW(&f->grid, 2, T(0, "2024年13月1日"), T(1, "帳票の誤り"));
     ROW(&f->grid, 3, T(0, "令和6年13月1日"), T(1, "ログイン不可"));
     ROW(&f->grid, 4, T(0, "2024/12/45"), T(1, "二重送信"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 4);
@@ -1075,12 +1031,12 @@ static void test_incidents__impossible_month_warned(void **state)
 static void test_incidents__negative_amounts_warned(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "障害の概要"), T(1, "主な原因"), T(2, "障害の影響額"), T(3, "対応工数"));
     ROW(&f->grid, 1, T(0, "返金処理"), T(1, "運用手順の誤り"), T(2, "-500 円"), T(3, "-3人月"));
     ROW(&f->grid, 2, T(0, "誤請求"), T(1, "ソフトウェアの誤り"), N(2, -1200), N(3, -0.5));
     ROW(&f->grid, 3, T(0, "バッチ遅延"), T(1, "運用手順の誤り"), N(2, 0), T(3, "0人日"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 3);
@@ -1111,11 +1067,11 @@ static void test_incidents__negative_amounts_warned(void **state)
 /* Add an incident sheet whose rows have the given ids, one incident a row. */
 static void incident_ids_sheet(ky_grid *grid, const char *name, const double *ids, size_t count)
 {
-    begin(grid, name);
+    grid_begin(grid, name);
     ROW(grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
     for (size_t i = 0; i < count; i++)
         ROW(grid, (uint32_t)i + 1, N(0, ids[i]), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
-    end(grid);
+    grid_end(grid);
 }
 
 static void test_ids__repeated_in_sheet_warned(void **state)
@@ -1153,14 +1109,14 @@ static void test_ids__other_sheet_of_file_silent(void **state)
 /* Add a risk sheet with risk No. 1 and a lesson sheet with lesson id G7. */
 static void risk_and_lesson_sheets(ky_grid *grid)
 {
-    begin(grid, "リスク管理表");
+    grid_begin(grid, "リスク管理表");
     ROW(grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A 影響度"), T(3, "B 発生度"));
     ROW(grid, 1, N(0, 1), T(1, "事業継続に対応できない"), N(2, 3), N(3, 2));
-    end(grid);
-    begin(grid, "教訓");
+    grid_end(grid);
+    grid_begin(grid, "教訓");
     ROW(grid, 0, T(0, "教訓ID"), T(1, "教訓概要"), T(2, "教訓"));
     ROW(grid, 1, T(0, "G7"), T(1, "連携したトラブル対応体制を整備すべし"), T(2, "体制を決めておく"));
-    end(grid);
+    grid_end(grid);
 }
 
 static void test_ids__collision_across_files_warned(void **state)
@@ -1215,17 +1171,17 @@ static void test_ids__collision_across_files_warned(void **state)
 static void test_ids__full_width_folded(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 1, T(0, "１"), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
     ROW(&f->grid, 2, T(0, "2"), T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
     ROW(&f->grid, 3, T(0, "ＩＮＣ－０３　Ａ"), T(1, "帳票出力の誤り"), T(2, "ソフトウェアの誤り"));
-    end(&f->grid);
-    begin(&f->grid, "リスク管理表");
+    grid_end(&f->grid);
+    grid_begin(&f->grid, "リスク管理表");
     ROW(&f->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A 影響度"), T(3, "B 発生度"));
     ROW(&f->grid, 1, T(0, "１２"), T(1, "事業継続に対応できない"), N(2, 3), N(3, 2));
     ROW(&f->grid, 2, T(0, "Ｒ－７"), T(1, "要員が不足する"), N(2, 2), N(3, 2));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 3);
@@ -1242,11 +1198,11 @@ static void test_ids__full_width_folded(void **state)
 static void test_ids__full_width_repeat_warned(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 1, N(0, 1), T(1, "オンライン停止"), T(2, "ハードウェア故障"));
     ROW(&f->grid, 2, T(0, "１"), T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->seen.count, 1);
@@ -1257,11 +1213,11 @@ static void test_ids__full_width_repeat_warned(void **state)
 static void test_ids__blank_ids_not_compared(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "No."), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 1, T(1, "オンライン停止"), T(2, "ハードウェア故障"));
     ROW(&f->grid, 2, T(1, "バッチ遅延"), T(2, "運用手順の誤り"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
     map(f);
 

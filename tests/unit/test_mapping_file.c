@@ -20,68 +20,15 @@
 #include "kyokun/diag.h"
 #include "kyokun/mapping_file.h"
 #include "mapping.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
 
 #define INPUT "/data/2024 risks.xlsx"
 #define HEADER_ROW "file,sheet,table,kind,column,header,field,confidence\n"
-
-typedef struct captured {
-    char codes[16][48];
-    char messages[16][768];
-    char files[16][128];
-    uint32_t rows[16];
-    size_t count;
-} captured;
-
-static void capture(const ky_diag *diag, void *payload)
-{
-    captured *seen = payload;
-    if (seen->count == 16)
-        return;
-    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
-    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
-    snprintf(seen->files[seen->count], sizeof seen->files[0], "%s",
-             diag->loc.file ? diag->loc.file : "");
-    seen->rows[seen->count] = diag->loc.row;
-    seen->count++;
-}
-
-static size_t count_code(const captured *seen, const char *code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < seen->count; i++)
-        n += strcmp(seen->codes[i], code) == 0;
-    return n;
-}
-
-static int find_code(const captured *seen, const char *code)
-{
-    for (size_t i = 0; i < seen->count; i++) {
-        if (strcmp(seen->codes[i], code) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
 
 typedef struct fixture {
     ky_grid grid;
@@ -150,21 +97,21 @@ static int map_with_file(fixture *f)
 /* A risk table with an unmapped 備考 column. */
 static void risk_sheet(fixture *f)
 {
-    begin(&f->grid, "リスク");
+    grid_begin(&f->grid, "リスク");
     ROW(&f->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "影響内容"), T(3, "A:影響度"),
         T(4, "B:発生度"), T(5, "想定対応方法"), T(6, "備考"));
     ROW(&f->grid, 1, T(0, "1"), T(1, "装置故障"), T(2, "全面停止"), T(3, "3"), T(4, "2"),
         T(5, "予備機へ切替"), T(6, "G7"));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 /* A table whose header names risk fields, but not the ones a risk table needs (A and B, or C). */
 static void unknown_kind_sheet(fixture *f)
 {
-    begin(&f->grid, "Sheet1");
+    grid_begin(&f->grid, "Sheet1");
     ROW(&f->grid, 0, T(0, "カテゴリー"), T(1, "影響内容"), T(2, "メモ"));
     ROW(&f->grid, 1, T(0, "可用性"), T(1, "全面停止"), T(2, "再発"));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 /* Return the field of the report column with `header`, or "(none)" for an unmapped one. */
@@ -225,7 +172,7 @@ static void test_apply__empty_field_leaves_unmapped(void **state)
     assert_null(risk->impact);
     assert_string_equal(report_field(f->book, "影響内容"), "(none)");
     /* Only 備考, which the file does not name, is warned about as unmapped. */
-    int i = find_code(&f->seen, "mapping.unmapped-columns");
+    int i = captured_find(&f->seen, "mapping.unmapped-columns");
     assert_true(i >= 0);
     assert_non_null(strstr(f->seen.messages[i], "\"備考\""));
     assert_null(strstr(f->seen.messages[i], "影響内容"));
@@ -273,7 +220,7 @@ static void test_apply__unknown_kind_warned(void **state)
 
     assert_int_equal(f->book->sheets[0].kind, KY_TABLE_UNKNOWN);
     assert_int_equal(f->book->risk_count, 0);
-    int i = find_code(&f->seen, "mapping.file-no-kind");
+    int i = captured_find(&f->seen, "mapping.file-no-kind");
     assert_true(i >= 0);
     assert_string_equal(f->seen.files[i], f->path);
     assert_int_equal(f->seen.rows[i], 2);
@@ -291,17 +238,17 @@ static void test_apply__file_pattern_selects_inputs(void **state)
     assert_null(risk->lesson_id);
     assert_null(risk->impact);
     /* A row for other inputs is not "unused" for this one. */
-    assert_int_equal(count_code(&f->seen, "mapping.file-unused"), 0);
+    assert_int_equal(captured_count(&f->seen, "mapping.file-unused"), 0);
 }
 
 static void test_apply__column_letter_for_repeated_header(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "リスク");
+    grid_begin(&f->grid, "リスク");
     ROW(&f->grid, 0, T(0, "リスク内容"), T(1, "A:影響度"), T(2, "B:発生度"), T(3, "備考"),
         T(4, "備考"));
     ROW(&f->grid, 1, T(0, "装置故障"), T(1, "3"), T(2, "2"), T(3, "メモ"), T(4, "G7"));
-    end(&f->grid);
+    grid_end(&f->grid);
     load(f, HEADER_ROW "*,リスク,1,risks,E,備考,lesson_id,\n");
     assert_int_equal(map_with_file(f), 0);
     assert_string_equal(f->book->risks[0].lesson_id, "G7");
@@ -315,8 +262,8 @@ static void test_apply__unused_rows_warned(void **state)
                       "*,Risks2,1,risks,B,リスク内容,content,\n");
     assert_int_equal(map_with_file(f), 0);
 
-    assert_int_equal(count_code(&f->seen, "mapping.file-unused"), 1);
-    int i = find_code(&f->seen, "mapping.file-unused");
+    assert_int_equal(captured_count(&f->seen, "mapping.file-unused"), 1);
+    int i = captured_find(&f->seen, "mapping.file-unused");
     assert_string_equal(f->seen.files[i], f->path);
     assert_int_equal(f->seen.rows[i], 3);
     assert_non_null(strstr(f->seen.messages[i], "Risks2"));
@@ -325,16 +272,16 @@ static void test_apply__unused_rows_warned(void **state)
 static void test_apply__unmapped_columns_warned_once(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "リスク");
+    grid_begin(&f->grid, "リスク");
     ROW(&f->grid, 0, T(0, "リスク内容"), T(1, "A:影響度"), T(2, "B:発生度"), T(3, "備考"),
         T(4, "担当"));
     ROW(&f->grid, 1, T(0, "装置故障"), T(1, "3"), T(2, "2"), T(3, "メモ"), T(4, "佐藤"));
     ROW(&f->grid, 2, T(0, "証明書切れ"), T(1, "2"), T(2, "2"), T(3, "メモ2"), T(4, "鈴木"));
-    end(&f->grid);
+    grid_end(&f->grid);
     assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, INPUT, NULL), 0);
 
-    assert_int_equal(count_code(&f->seen, "mapping.unmapped-columns"), 1);
-    int i = find_code(&f->seen, "mapping.unmapped-columns");
+    assert_int_equal(captured_count(&f->seen, "mapping.unmapped-columns"), 1);
+    int i = captured_find(&f->seen, "mapping.unmapped-columns");
     assert_int_equal(f->seen.rows[i], 1);
     assert_non_null(strstr(f->seen.messages[i], "D \"備考\""));
     assert_non_null(strstr(f->seen.messages[i], "E \"担当\""));
@@ -467,11 +414,11 @@ static void test_write__bom_header_and_rows(void **state)
 static void test_write__headers_on_one_line(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "リスク");
+    grid_begin(&f->grid, "リスク");
     ROW(&f->grid, 0, T(0, "リスク内容"), T(1, "A:影響度\n（高：３～低：１）"), T(2, "B:発生度"),
         T(3, "備考, その他"));
     ROW(&f->grid, 1, T(0, "装置故障"), T(1, "3"), T(2, "2"), T(3, "メモ"));
-    end(&f->grid);
+    grid_end(&f->grid);
     assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, INPUT, NULL), 0);
     snprintf(f->path, sizeof f->path, "%s/written.csv", f->dir);
     assert_int_equal(ky_mapping_file_write(f->ctx, f->book, f->path), 0);

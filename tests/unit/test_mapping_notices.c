@@ -18,36 +18,15 @@
 #include "kyokun/book.h"
 #include "kyokun/diag.h"
 #include "mapping.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
 
-#define MAX_SEEN 64
 #define INPUT "/data/incidents.xlsx"
-
-typedef struct captured {
-    char codes[MAX_SEEN][48];
-    char messages[MAX_SEEN][768];
-    char sheets[MAX_SEEN][64];
-    uint32_t rows[MAX_SEEN];
-    size_t count;
-} captured;
-
-static void capture(const ky_diag *diag, void *payload)
-{
-    captured *seen = payload;
-    if (seen->count == MAX_SEEN)
-        return;
-    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
-    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
-    snprintf(seen->sheets[seen->count], sizeof seen->sheets[0], "%s",
-             diag->loc.sheet ? diag->loc.sheet : "");
-    seen->rows[seen->count] = diag->loc.row;
-    seen->count++;
-}
 
 typedef struct fixture {
     ky_grid grid;
@@ -78,35 +57,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name, ky_visibility visibility)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count,
-                          .visibility = visibility};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
-
 static void map(fixture *f)
 {
     assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, INPUT, NULL), 0);
-}
-
-/* Return the number of messages with `code`. */
-static size_t count_code(const captured *seen, const char *code)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < seen->count; i++)
-        count += strcmp(seen->codes[i], code) == 0;
-    return count;
 }
 
 /* Return the index of the first message with `code` from `start` on, failing the test
@@ -129,7 +82,7 @@ static size_t find_code(const captured *seen, const char *code)
 /* An incident list whose header maps 障害の概要, 発生日 and 主な原因 but not 備考. */
 static void incident_header(fixture *f, const char *sheet, ky_visibility visibility)
 {
-    begin(&f->grid, sheet, visibility);
+    grid_begin_visibility(&f->grid, sheet, visibility);
     ROW(&f->grid, 0, T(0, "障害の概要"), T(1, "発生日"), T(2, "主な原因"), T(3, "備考"));
 }
 
@@ -144,11 +97,11 @@ static void test_unreadable__row_named(void **state)
     ROW(&f->grid, 1, T(0, "バッチ遅延"), T(1, "2024/4/1"), T(2, "バグ"));
     ROW(&f->grid, 2, T(3, "来週確認"));
     ROW(&f->grid, 3, T(0, "画面停止"), T(1, "2024/4/2"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheets[0].skipped.unreadable, 1);
-    assert_int_equal(count_code(&f->seen, "mapping.unreadable-row"), 1);
+    assert_int_equal(captured_count(&f->seen, "mapping.unreadable-row"), 1);
     size_t i = find_code(&f->seen, "mapping.unreadable-row");
     assert_string_equal(f->seen.sheets[i], "一覧");
     assert_int_equal(f->seen.rows[i], 3);
@@ -161,12 +114,12 @@ static void test_unreadable__row_named(void **state)
 static void test_unreadable__risk_keys_listed(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "リスク管理表", KY_SHEET_VISIBLE);
+    grid_begin_visibility(&f->grid, "リスク管理表", KY_SHEET_VISIBLE);
     ROW(&f->grid, 0, T(0, "No."), T(1, "カテゴリー"), T(2, "リスク内容"), T(3, "A:影響度"),
         T(4, "B:発生度"), T(5, "想定対応方法"));
     ROW(&f->grid, 1, N(0, 1), T(1, "運用"), T(2, "手順漏れ"), N(3, 3), N(4, 2));
     ROW(&f->grid, 2, N(0, 2), T(5, "手順書の見直し"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->risk_count, 1);
@@ -184,12 +137,12 @@ static void test_unreadable__capped_per_table(void **state)
     ROW(&f->grid, 1, T(0, "バッチ遅延"), T(1, "2024/4/1"));
     for (uint32_t r = 2; r < 2 + 23; r++)
         ROW(&f->grid, r, T(3, "メモ"), T(4, "追記"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheets[0].skipped.unreadable, 23);
     /* 20 rows one by one, then one message counting the other 3. */
-    assert_int_equal(count_code(&f->seen, "mapping.unreadable-row"), 21);
+    assert_int_equal(captured_count(&f->seen, "mapping.unreadable-row"), 21);
     size_t first = find_code(&f->seen, "mapping.unreadable-row");
     assert_int_equal(f->seen.rows[first], 3);
     assert_int_equal(f->seen.rows[first + 19], 22);
@@ -204,19 +157,19 @@ static void test_unreadable__capped_per_table(void **state)
 static void test_unreadable__no_header_not_repeated(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "メモ", KY_SHEET_VISIBLE);
+    grid_begin_visibility(&f->grid, "メモ", KY_SHEET_VISIBLE);
     ROW(&f->grid, 0, T(0, "打合せメモ"));
     ROW(&f->grid, 2, T(0, "来週までに確認"), T(1, "佐藤"));
     ROW(&f->grid, 3, T(0, "資料を送付"));
     ROW(&f->grid, 4, T(0, "議事録"), T(1, "鈴木"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     /* The sheet warning covers its rows, so they get no message each. */
     const ky_sheet_report *report = &f->book->sheets[0];
     assert_int_equal(report->skipped.unreadable, 4);
     assert_int_equal(report->skipped.blank, 1);
-    assert_int_equal(count_code(&f->seen, "mapping.unreadable-row"), 0);
+    assert_int_equal(captured_count(&f->seen, "mapping.unreadable-row"), 0);
     size_t i = find_code(&f->seen, "mapping.no-header");
     /* The count in the message is the one `inspect` shows: 5 skipped, the blank row included. */
     assert_non_null(strstr(f->seen.messages[i], "so 5 rows were skipped."));
@@ -226,14 +179,14 @@ static void test_unreadable__no_table_count_agrees(void **state)
 {
     fixture *f = *state;
     /* A notices table: its header names fields, but no kind's required ones. */
-    begin(&f->grid, "お知らせ", KY_SHEET_VISIBLE);
+    grid_begin_visibility(&f->grid, "お知らせ", KY_SHEET_VISIBLE);
     ROW(&f->grid, 0, T(0, "お知らせ一覧"));
     ROW(&f->grid, 1, T(0, "ID"), T(1, "タイトル"), T(2, "本文"), T(3, "重要度"), T(4, "作成日時"));
     ROW(&f->grid, 3, N(0, 1), T(1, "ようこそ"), T(2, "<p>本文</p>"), N(3, 3),
         T(4, "2019-01-04 18:48:15"));
     ROW(&f->grid, 4, N(0, 2), T(1, "テーブルの追加"), T(2, "<p>手順</p>"), N(3, 1),
         T(4, "2019-01-05 09:00:00"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -255,18 +208,18 @@ static void test_hidden__sheet_with_records_warned(void **state)
     fixture *f = *state;
     incident_header(f, "表示", KY_SHEET_VISIBLE);
     ROW(&f->grid, 1, T(0, "バッチ遅延"), T(1, "2024/4/1"));
-    end(&f->grid);
+    grid_end(&f->grid);
     incident_header(f, "旧一覧", KY_SHEET_HIDDEN);
     ROW(&f->grid, 1, T(0, "画面停止"), T(1, "2023/4/1"));
     ROW(&f->grid, 2, T(0, "帳票誤り"), T(1, "2023/5/1"));
-    end(&f->grid);
+    grid_end(&f->grid);
     incident_header(f, "下書き", KY_SHEET_VERY_HIDDEN);
     ROW(&f->grid, 1, T(0, "ログイン不可"), T(1, "2023/6/1"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 4);
-    assert_int_equal(count_code(&f->seen, "mapping.hidden-sheet"), 2);
+    assert_int_equal(captured_count(&f->seen, "mapping.hidden-sheet"), 2);
     size_t hidden = find_code(&f->seen, "mapping.hidden-sheet");
     assert_string_equal(f->seen.sheets[hidden], "旧一覧");
     assert_int_equal(f->seen.rows[hidden], 0);
@@ -282,16 +235,16 @@ static void test_hidden__sheet_with_records_warned(void **state)
 static void test_hidden__sheet_without_records_quiet(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "設定", KY_SHEET_HIDDEN);
+    grid_begin_visibility(&f->grid, "設定", KY_SHEET_HIDDEN);
     ROW(&f->grid, 0, T(0, "選択肢"));
     ROW(&f->grid, 1, T(0, "高"));
-    end(&f->grid);
+    grid_end(&f->grid);
     incident_header(f, "空", KY_SHEET_HIDDEN);
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->incident_count, 0);
-    assert_int_equal(count_code(&f->seen, "mapping.hidden-sheet"), 0);
+    assert_int_equal(captured_count(&f->seen, "mapping.hidden-sheet"), 0);
 }
 
 int main(void)

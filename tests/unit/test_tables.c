@@ -18,11 +18,12 @@
 #include "kyokun/diag.h"
 #include "mapping.h"
 #include "times.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
 
 typedef struct fixture {
@@ -30,28 +31,6 @@ typedef struct fixture {
     ky_ctx *ctx;
     ky_book *book;
 } fixture;
-
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void merge(ky_grid *grid, uint32_t r1, uint32_t c1, uint32_t r2, uint32_t c2)
-{
-    ky_range range = {r1, c1, r2, c2};
-    assert_int_equal(ky_grid__sink()->merge(grid, &range), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
 
 static int setup(void **state)
 {
@@ -95,7 +74,7 @@ static size_t skipped_sum(const ky_sheet_report *report)
  */
 static void register_sheet(fixture *f)
 {
-    begin(&f->grid, "台帳");
+    grid_begin(&f->grid, "台帳");
     ROW(&f->grid, 0, T(0, "2023年度 障害管理台帳"));
     ROW(&f->grid, 2, T(0, "No."), T(1, "発生日時"), T(2, "障害の概要"), T(3, "主な原因"),
         T(4, "障害の影響額\n（千円）"));
@@ -112,7 +91,7 @@ static void register_sheet(fixture *f)
     ROW(&f->grid, 12, N(0, 1), T(1, "バッチ遅延"), N(2, 3), N(3, 2));
     ROW(&f->grid, 13, N(0, 2), T(1, "容量不足"), T(2, "中"), T(3, "低"));
     ROW(&f->grid, 14, T(0, "注：レベルは３段階"));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 static void test_split__two_tables_found(void **state)
@@ -194,12 +173,12 @@ static void test_split__second_table_rows_absolute(void **state)
 static void test_split__header_right_after_records(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "発生日時"), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 1, T(0, "2024/1/5"), T(1, "停止"), T(2, "設定誤り"));
     ROW(&f->grid, 2, T(0, "リスク内容"), T(1, "影響度"), T(2, "発生度"));
     ROW(&f->grid, 3, T(0, "容量不足"), T(1, "高"), T(2, "中"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheet_count, 2);
@@ -214,12 +193,12 @@ static void test_split__header_right_after_records(void **state)
 static void test_split__record_with_field_names_kept(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "発生日時"), T(1, "障害の概要"), T(2, "主な原因"), T(3, "備考"));
     ROW(&f->grid, 1, T(0, "2024/1/5"), T(1, "停止"), T(2, "設定誤り"), T(3, "なし"));
     /* Two field names among four values: still a record. */
     ROW(&f->grid, 2, T(0, "2024/2/5"), T(1, "システム名"), T(2, "主な原因"), T(3, "調査中"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheet_count, 1);
@@ -229,12 +208,12 @@ static void test_split__record_with_field_names_kept(void **state)
 static void test_split__repeated_header_one_table(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "一覧");
+    grid_begin(&f->grid, "一覧");
     ROW(&f->grid, 0, T(0, "発生日時"), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 1, T(0, "2024/1/5"), T(1, "停止"), T(2, "設定誤り"));
     ROW(&f->grid, 3, T(0, "発生日時"), T(1, "障害の概要"), T(2, "主な原因"));
     ROW(&f->grid, 4, T(0, "2024/2/5"), T(1, "遅延"), T(2, "容量不足"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheet_count, 1);
@@ -245,13 +224,13 @@ static void test_split__repeated_header_one_table(void **state)
 static void test_split__merged_upper_header(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "分析");
+    grid_begin(&f->grid, "分析");
     ROW(&f->grid, 0, T(0, "問題"), T(1, "原因"), T(4, "対策"));
-    merge(&f->grid, 0, 1, 0, 3);
+    grid_merge(&f->grid, 0, 1, 0, 3);
     ROW(&f->grid, 1, T(1, "なぜ１"), T(2, "なぜ２"), T(3, "なぜ３"));
     ROW(&f->grid, 2, T(0, "停止"), T(1, "障害"), T(2, "パッチ未適用"), T(3, "情報収集不足"),
         T(4, "収集間隔の見直し（T16）"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheet_count, 1);
@@ -266,7 +245,7 @@ static void test_split__merged_upper_header(void **state)
 static void test_why__twelve_levels(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "なぜなぜ");
+    grid_begin(&f->grid, "なぜなぜ");
     static const char *const headers[] = {"問題", "なぜ1", "なぜ2", "なぜ3", "なぜ4", "なぜ5",
                                           "なぜ6", "なぜ7", "なぜ8", "なぜ9", "なぜ10", "なぜ11",
                                           "なぜ12", "対策"};
@@ -278,9 +257,9 @@ static void test_why__twelve_levels(void **state)
         header[c] = T(c, headers[c]);
         row[c] = T(c, causes[c]);
     }
-    put_row(&f->grid, 0, header, 14);
-    put_row(&f->grid, 1, row, 14);
-    end(&f->grid);
+    grid_row(&f->grid, 0, header, 14);
+    grid_row(&f->grid, 1, row, 14);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->sheets[0].kind, KY_TABLE_WHY);
@@ -296,7 +275,7 @@ static void test_why__twelve_levels(void **state)
 static void test_totals__labels(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "s");
+    grid_begin(&f->grid, "s");
     ROW(&f->grid, 0, T(0, "合計"));
     ROW(&f->grid, 1, T(0, "小 計"));
     ROW(&f->grid, 2, T(0, "Total"));
@@ -304,7 +283,7 @@ static void test_totals__labels(void **state)
     ROW(&f->grid, 4, T(0, "設計"));
     ROW(&f->grid, 5, T(0, "合計が合わない原因の調査をした"));
     ROW(&f->grid, 6, N(0, 1), T(1, "計"));
-    end(&f->grid);
+    grid_end(&f->grid);
 
     const ky_grid_sheet *sheet = &f->grid.sheets[0];
     assert_true(ky_mapping__is_totals(sheet, 0));
@@ -437,16 +416,16 @@ static void test_times__time_cells(void **state)
 static void test_status__event_times_and_days(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害状況表");
+    grid_begin(&f->grid, "障害状況表");
     ROW(&f->grid, 0, T(0, "日時"), T(1, "A社"), T(3, "B社"));
-    merge(&f->grid, 0, 1, 0, 2);
+    grid_merge(&f->grid, 0, 1, 0, 2);
     ROW(&f->grid, 1, T(1, "業務窓口"), T(2, "情シス部門"), T(3, "運用"));
     ROW(&f->grid, 2, T(0, "朝４時"), T(3, "異常検知"));
     ROW(&f->grid, 3, T(0, "16:00"), T(1, "受付停止"), T(2, "原因特定"));
     ROW(&f->grid, 4, T(0, "翌 AM1:30"), T(3, "復旧"));
     ROW(&f->grid, 5, T(0, "AM3:00"), T(2, "報告"));
     ROW(&f->grid, 6, T(0, "その他"), T(1, "お詫び掲示"));
-    end(&f->grid);
+    grid_end(&f->grid);
     map(f);
 
     const ky_sheet_report *report = &f->book->sheets[0];
@@ -479,17 +458,17 @@ static void test_status__event_times_and_days(void **state)
 static void test_status__date_time_cells(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害状況表");
+    grid_begin(&f->grid, "障害状況表");
     ROW(&f->grid, 0, T(0, "日時"), T(1, "運用"), T(2, "保守"));
     ky_cell evening[] = {{.col = 0, .type = KY_CELL_DATE, .date_kind = KY_DATE_DATETIME,
                           .number = 45383.9375},
                          T(1, "停止を検知")};
-    put_row(&f->grid, 1, evening, 2);
+    grid_row(&f->grid, 1, evening, 2);
     ky_cell night[] = {{.col = 0, .type = KY_CELL_DATE, .date_kind = KY_DATE_DATETIME,
                         .number = 45384.0625},
                        T(2, "復旧")};
-    put_row(&f->grid, 2, night, 2);
-    end(&f->grid);
+    grid_row(&f->grid, 2, night, 2);
+    grid_end(&f->grid);
     map(f);
 
     assert_int_equal(f->book->event_count, 2);

@@ -23,66 +23,15 @@
 #include "kyokun/mapping_file.h"
 #include "mapping.h"
 #include "values.h"
+#include "support/grid_test.h"
 
 #define T(c, s) ((ky_cell){.col = (c), .type = KY_CELL_TEXT, .text = (s), .len = strlen(s)})
 #define N(c, v) ((ky_cell){.col = (c), .type = KY_CELL_NUMBER, .number = (v)})
 #define ROW(g, r, ...) \
-    put_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
+    grid_row((g), (r), (const ky_cell[]){__VA_ARGS__}, \
             sizeof((const ky_cell[]){__VA_ARGS__}) / sizeof(ky_cell))
 
 #define INPUT "/data/2024 incidents.xlsx"
-
-typedef struct captured {
-    char codes[16][48];
-    char messages[16][512];
-    char files[16][128];
-    char sheets[16][64];
-    uint32_t rows[16];
-    uint32_t cols[16];
-    size_t count;
-} captured;
-
-static void capture(const ky_diag *diag, void *payload)
-{
-    captured *seen = payload;
-    if (seen->count == 16)
-        return;
-    snprintf(seen->codes[seen->count], sizeof seen->codes[0], "%s", diag->code);
-    snprintf(seen->messages[seen->count], sizeof seen->messages[0], "%s", diag->message);
-    snprintf(seen->files[seen->count], sizeof seen->files[0], "%s",
-             diag->loc.file ? diag->loc.file : "");
-    snprintf(seen->sheets[seen->count], sizeof seen->sheets[0], "%s",
-             diag->loc.sheet ? diag->loc.sheet : "");
-    seen->rows[seen->count] = diag->loc.row;
-    seen->cols[seen->count] = diag->loc.col;
-    seen->count++;
-}
-
-/* Return the index of the first diagnostic with `code`, or -1. */
-static int find_code(const captured *seen, const char *code)
-{
-    for (size_t i = 0; i < seen->count; i++) {
-        if (strcmp(seen->codes[i], code) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-static void put_row(ky_grid *grid, uint32_t row, const ky_cell *cells, size_t count)
-{
-    assert_int_equal(ky_grid__sink()->row(grid, row, cells, count), KY_SINK_OK);
-}
-
-static void begin(ky_grid *grid, const char *name)
-{
-    ky_sheet_info info = {.name = name, .index = (uint32_t)grid->sheet_count};
-    assert_int_equal(ky_grid__sink()->sheet_begin(grid, &info), KY_SINK_OK);
-}
-
-static void end(ky_grid *grid)
-{
-    assert_int_equal(ky_grid__sink()->sheet_end(grid), KY_SINK_OK);
-}
 
 typedef struct fixture {
     ky_grid grid;
@@ -441,13 +390,13 @@ static void test_values__impossible_dates_rejected(void **state)
 /* An incident list with dates, amounts and efforts in several forms. */
 static void build_incidents(fixture *f)
 {
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "発生日時"), T(1, "障害の概要"), T(2, "障害の影響額"), T(3, "対応工数"),
         T(4, "対応工数（人日）"));
     ROW(&f->grid, 1, T(0, "令和元年5月1日"), T(1, "バッチ遅延"), T(2, "1,200万円"), T(3, "15時間"));
     ROW(&f->grid, 2, T(0, "平成32年1月10日"), T(1, "画面停止"), T(2, "３億円"), T(3, "21人日"));
     ROW(&f->grid, 3, N(0, 45383), T(1, "帳票誤り"), N(2, 5000));
-    end(&f->grid);
+    grid_end(&f->grid);
 }
 
 static void test_incidents__values_and_text_kept(void **state)
@@ -487,7 +436,7 @@ static void test_incidents__impossible_date_located(void **state)
     fixture *f = *state;
     build_incidents(f);
     assert_int_equal(ky_mapping__add_grid(f->ctx, f->book, &f->grid, INPUT, NULL), 0);
-    int i = find_code(&f->seen, "mapping.invalid-date");
+    int i = captured_find(&f->seen, "mapping.invalid-date");
     assert_true(i >= 0);
     assert_string_equal(f->seen.files[i], INPUT);
     assert_string_equal(f->seen.sheets[i], "障害一覧");
@@ -499,10 +448,10 @@ static void test_incidents__impossible_date_located(void **state)
 static void test_effort__column_unit_uses_days(void **state)
 {
     fixture *f = *state;
-    begin(&f->grid, "障害一覧");
+    grid_begin(&f->grid, "障害一覧");
     ROW(&f->grid, 0, T(0, "発生日時"), T(1, "障害の概要"), T(2, "対応工数（人日）"));
     ROW(&f->grid, 1, T(0, "2024/4/1"), T(1, "バッチ遅延"), N(2, 21));
-    end(&f->grid);
+    grid_end(&f->grid);
     ky_map_options options;
     ky_map_options_init(&options);
     options.days_per_month = 21;
@@ -518,12 +467,12 @@ static void test_risks__level_words_and_text_kept(void **state)
     ky_level_table *table = NULL;
     assert_int_equal(ky_level_table_load(f->ctx, path, &table), 0);
 
-    begin(&f->grid, "リスク管理表");
+    grid_begin(&f->grid, "リスク管理表");
     ROW(&f->grid, 0, T(0, "No."), T(1, "リスク内容"), T(2, "A:影響度"), T(3, "B:発生度"));
     ROW(&f->grid, 1, T(0, "1"), T(1, "負荷分散装置の故障"), T(2, "○"), T(3, "△"));
     ROW(&f->grid, 2, T(0, "2"), T(1, "証明書の期限切れ"), T(2, "極大"), T(3, "Ｌ"));
     ROW(&f->grid, 3, T(0, "3"), T(1, "設定誤り"), T(2, "特大"), T(3, "×"));
-    end(&f->grid);
+    grid_end(&f->grid);
     ky_map_options options;
     ky_map_options_init(&options);
     options.levels = table;
@@ -543,7 +492,7 @@ static void test_risks__level_words_and_text_kept(void **state)
     assert_int_equal(risks[2].a, 0);
     assert_int_equal(risks[2].c, 0);
 
-    int i = find_code(&f->seen, "mapping.invalid-level");
+    int i = captured_find(&f->seen, "mapping.invalid-level");
     assert_true(i >= 0);
     assert_int_equal(f->seen.rows[i], 4);
     assert_int_equal(f->seen.cols[i], 3);
