@@ -39,7 +39,7 @@ bool cli_classify_book(cli_session *session, ky_book *book, const cli_options *o
     ky_classify_options_init(&classify_options);
     classify_options.lang = options->lang;
     classify_options.generate_ids = generate_ids;
-    /* cli_options_parse() rejects an invalid list, so this cannot fail. */
+    /* cli_options_parse() already rejected an invalid list, so the result is not checked. */
     if (options->id_prefix)
         ky_classify_parse_prefixes(&classify_options, options->id_prefix);
     int status = ky_book_classify(session->ctx, book, session->dict, &classify_options);

@@ -673,9 +673,13 @@ static bool convert_book(convert_run *run, char *const *inputs, size_t input_cou
     ky_read_options read_options;
     ky_read_options_init(&read_options);
     read_options.encoding = options->encoding;
-    /* The mapping files were loaded before the inputs, so this cannot fail here. */
+    /* The mapping files were loaded before the inputs; a failure here is still reported. */
     ky_map_options map_options;
-    cli_session_map_options(session, options, &map_options);
+    if (cli_session_map_options(session, options, &map_options) != CLI_EXIT_OK) {
+        results[0].counts.errors++;
+        ok = false;
+        goto cleanup;
+    }
 
     /* Read each input. One that fails is reported, and the others go on. */
     bool *read_ok = calloc(input_count, sizeof *read_ok);

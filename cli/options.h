@@ -188,7 +188,7 @@ bool cli_parse_jobs(const char *text, int *out);
  */
 bool cli_parse_output_encoding(const char *text, const char **out);
 
-/** @brief Return true when `text` names an input encoding that ky_csv_encoding_parse() knows. */
+/** @brief Return true when `text` names an input encoding that ky_csv_encoding_parse() accepts. */
 bool cli_parse_input_encoding(const char *text);
 
 /**

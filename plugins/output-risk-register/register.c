@@ -296,9 +296,9 @@ static int set_properties(reg_writer *w)
  * Sheets
  */
 
-int reg_add_sheet(reg_writer *w, const char *wanted, lxw_worksheet **sheet, const char **name)
+int reg_add_sheet(reg_writer *w, const char *requested, lxw_worksheet **sheet, const char **name)
 {
-    const char *legal = reg_sheet_names_add(&w->sheet_names, wanted);
+    const char *legal = reg_sheet_names_add(&w->sheet_names, requested);
     if (!legal) {
         ky_loc loc = {.file = w->target};
         return ky_error_set(w->ctx, KY_ERROR, &loc,

@@ -166,12 +166,12 @@ const char *reg_column_label(const reg_writer *w, const reg_column *column);
 int reg_check(reg_writer *w, lxw_error error, const char *step);
 
 /**
- * Add a sheet named after `wanted`, made legal and unique by
+ * Add a sheet named after `requested`, made legal and unique by
  * reg_sheet_names_add(). *name receives the name as written, which the
  * writer owns.
  * @return 0 or a negative ky_status with the error set.
  */
-int reg_add_sheet(reg_writer *w, const char *wanted, lxw_worksheet **sheet, const char **name);
+int reg_add_sheet(reg_writer *w, const char *requested, lxw_worksheet **sheet, const char **name);
 
 /* register_text.c */
 

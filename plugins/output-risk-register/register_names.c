@@ -22,13 +22,13 @@ static bool is_control(uint32_t cp)
 }
 
 /*
- * Copy `wanted` into `out` with forbidden characters replaced and controls
+ * Copy `requested` into `out` with forbidden characters replaced and controls
  * removed, at most `max_units` UTF-16 code units, and without apostrophes at
  * either end.
  */
-static void clean_name(const char *wanted, size_t max_units, char out[REG_SHEET_NAME_SIZE])
+static void clean_name(const char *requested, size_t max_units, char out[REG_SHEET_NAME_SIZE])
 {
-    const unsigned char *bytes = (const unsigned char *)(wanted ? wanted : "");
+    const unsigned char *bytes = (const unsigned char *)(requested ? requested : "");
     size_t len = strlen((const char *)bytes);
     size_t used = 0;
     size_t units = 0;
@@ -79,13 +79,13 @@ static bool is_taken(const reg_sheet_names *names, const char *name)
     return false;
 }
 
-const char *reg_sheet_names_add(reg_sheet_names *names, const char *wanted)
+const char *reg_sheet_names_add(reg_sheet_names *names, const char *requested)
 {
     if (names->count >= REG_MAX_SHEETS)
         return NULL;
 
     char *out = names->names[names->count];
-    clean_name(wanted, REG_SHEET_NAME_MAX_UNITS, out);
+    clean_name(requested, REG_SHEET_NAME_MAX_UNITS, out);
     if (out[0] == '\0')
         snprintf(out, REG_SHEET_NAME_SIZE, "Sheet");
     if (same_name(out, "History"))

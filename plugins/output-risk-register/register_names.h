@@ -27,7 +27,7 @@ typedef struct reg_sheet_names {
 } reg_sheet_names;
 
 /**
- * Make `wanted` a legal sheet name that differs from every name in `names`,
+ * Make `requested` a legal sheet name that differs from every name in `names`,
  * add it to `names` and return it. Invalid UTF-8 becomes U+FFFD, control
  * characters are removed, each of [ ] : * ? / \ becomes "_", apostrophes at
  * either end are removed, the name is cut to 31 UTF-16 code units at a
@@ -36,7 +36,7 @@ typedef struct reg_sheet_names {
  * ignoring ASCII letter case as Excel does, gets " (2)", " (3)" and so on.
  * @return The name, owned by `names`, or NULL when `names` is full.
  */
-const char *reg_sheet_names_add(reg_sheet_names *names, const char *wanted);
+const char *reg_sheet_names_add(reg_sheet_names *names, const char *requested);
 
 /**
  * Write `name` as a sheet reference for a formula into `out`: in apostrophes,

@@ -142,7 +142,7 @@ diff "$tmp/pair-files1" "$tmp/pair-files2" || fail "-j 1 and -j 2 wrote differen
 while read -r file; do
     cmp "$tmp/pair1/$file" "$tmp/pair2/$file" || fail "$file of the pair differs between -j 1 and -j 2"
 done < "$tmp/pair-files1"
-# Each register holds the records of its own input: 3 incidents from the CSV, 5 lessons from the workbook.
+# Each register contains the records of its own input: 3 incidents from the CSV, 5 lessons from the workbook.
 "$KY_PYTHON" - "$tmp/pair1" <<'PY'
 import sys
 import openpyxl

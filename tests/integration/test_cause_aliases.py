@@ -7,7 +7,7 @@ The legacy samples write causes as registers do (プログラムミス, 設計�
 ハードウェア, 外部要因). Their statistics, read with the csv module, must
 count each under its cause.csv label, and `inspect -v` must list no unknown
 cause for them. An incident list with one row per alias checks where each
-alias goes. `convert -v` must say once per input how many causes are
+alias goes. `convert -v` must report once per input how many causes are
 unknown, and where to see and add them.
 """
 import csv
@@ -117,7 +117,7 @@ def test_extension_codes_marked():
 
 
 def test_convert_counts_unknown(work):
-    """convert -v says once per input how many causes are unknown."""
+    """convert -v reports once per input how many causes are unknown."""
     unknown = os.path.join(work, 'unknown.csv')
     write_incidents(unknown, ['ネットワーク', 'ネットワーク', '回線業者の工事', 'バグ'])
     known = os.path.join(work, 'known.csv')

@@ -219,7 +219,7 @@ contains "$tmp/out" "warning: [input.no-records]" "nothing checked"
 contains "$tmp/err" "0 errors, 2 warnings" "summary of an input with no table"
 expect 1 "$KYOKUN" validate --strict "$KY_SOURCE_DIR/samples/bad/no-header.xlsx"
 # An incident list has no lessons or risks, but the privacy rules still check its
-# text, so the warning says that they were the only ones checked.
+# text, so the warning states that they were the only ones checked.
 expect 0 "$KYOKUN" validate "$KY_SOURCE_DIR/samples/anonymize/incidents-with-names.csv"
 contains "$tmp/out" "no lessons or risks found, so only the privacy rules were checked" \
     "no-records warning of an incident list"

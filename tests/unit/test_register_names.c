@@ -28,11 +28,11 @@ static size_t units_of(const char *name)
     return units;
 }
 
-/* Add `wanted` to a fresh list and return a copy of the result in `out`. */
-static void legal_name(const char *wanted, char out[REG_SHEET_NAME_SIZE])
+/* Add `requested` to a fresh list and return a copy of the result in `out`. */
+static void legal_name(const char *requested, char out[REG_SHEET_NAME_SIZE])
 {
     reg_sheet_names names = {0};
-    const char *name = reg_sheet_names_add(&names, wanted);
+    const char *name = reg_sheet_names_add(&names, requested);
     assert_non_null(name);
     memcpy(out, name, strlen(name) + 1);
 }
@@ -71,21 +71,21 @@ static void test_names__length_in_characters(void **state)
     char name[REG_SHEET_NAME_SIZE];
 
     /* 40 Japanese characters of 3 bytes: cut to 31 characters, not 31 bytes. */
-    ky_buf wanted = {0};
+    ky_buf requested = {0};
     for (int i = 0; i < 40; i++)
-        assert_int_equal(ky_buf_puts(&wanted, "表"), 0);
-    legal_name(wanted.data, name);
+        assert_int_equal(ky_buf_puts(&requested, "表"), 0);
+    legal_name(requested.data, name);
     assert_int_equal(units_of(name), 31);
     assert_int_equal(strlen(name), 31 * 3);
-    ky_buf_free(&wanted);
+    ky_buf_free(&requested);
 
     /* U+1F600 takes two UTF-16 code units, so 15 of them fit and the 16th does not. */
     for (int i = 0; i < 16; i++)
-        assert_int_equal(ky_buf_puts(&wanted, "\xF0\x9F\x98\x80"), 0);
-    legal_name(wanted.data, name);
+        assert_int_equal(ky_buf_puts(&requested, "\xF0\x9F\x98\x80"), 0);
+    legal_name(requested.data, name);
     assert_int_equal(units_of(name), 30);
     assert_int_equal(strlen(name), 15 * 4);
-    ky_buf_free(&wanted);
+    ky_buf_free(&requested);
 
     /* A cut that leaves an apostrophe at the end removes it too. */
     legal_name("abcdefghijklmnopqrstuvwxyz1234'x", name);
@@ -123,9 +123,9 @@ static void test_names__unique_at_max_length(void **state)
 {
     (void)state;
     reg_sheet_names names = {0};
-    const char *wanted = "0123456789012345678901234567890123";
-    assert_string_equal(reg_sheet_names_add(&names, wanted), "0123456789012345678901234567890");
-    const char *second = reg_sheet_names_add(&names, wanted);
+    const char *requested = "0123456789012345678901234567890123";
+    assert_string_equal(reg_sheet_names_add(&names, requested), "0123456789012345678901234567890");
+    const char *second = reg_sheet_names_add(&names, requested);
     assert_string_equal(second, "012345678901234567890123456 (2)");
     assert_int_equal(units_of(second), 31);
 }

@@ -8,7 +8,7 @@
  *
  * A ky_anonymizer owns its names list and the map from each real name to its
  * placeholder; ky_anonymizer_free() frees both. Strings it returns are
- * borrowed from it unless a function says otherwise.
+ * borrowed from it unless a function states otherwise.
  */
 #ifndef KYOKUN_ANONYMIZE_H
 #define KYOKUN_ANONYMIZE_H

@@ -2,7 +2,7 @@
 /*
  * An input plugin built only for tests. It claims files whose content starts
  * with "KYOKUN-TEST-CRASH" and stops the process: with exit status 3 when
- * that line says EXIT, else with the signal it names (SIGSEGV, else SIGKILL).
+ * that line reads EXIT, else with the signal it names (SIGSEGV, else SIGKILL).
  * Tests use it to check how a batch conversion reports a worker that dies.
  */
 #include <signal.h>
